@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+import { ConfigError } from './config/errors.js';
+import { configJsonSchema } from './config/json-schema.js';
+import { loadConfig } from './config/load.js';
+import { Gateway, type ListeningPort } from './gateway.js';
+import { VERSION } from './version.js';
+import type { Settings } from './config/resolve.js';
+
+const HELP = `Switchboard ${VERSION} — a local gateway that lets Claude Code use any LLM provider
+
+Usage:
+  switchboard serve [--config FILE] [--host ADDRESS]   run the gateway headless
+  switchboard schema                                     print the config file's JSON Schema
+  switchboard --version | --help
+
+Without --config, $SWITCHBOARD_CONFIG or ~/.config/switchboard/config.json is read if it exists;
+otherwise every provider whose key is in the environment is enabled
+(ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY, GITHUB_TOKEN, DEEPSEEK_API_KEY, OLLAMA_HOST).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP);
+    return command ? 0 : 1;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(VERSION);
+    return 0;
+  }
+  if (command === 'schema') {
+    console.log(JSON.stringify(configJsonSchema(), null, 2));
+    return 0;
+  }
+  if (command !== 'serve') {
+    console.error(`unknown command "${command}"\n\n${HELP}`);
+    return 2;
+  }
+  const opts = parseFlags(rest);
+  const { settings, path } = loadConfig(opts.config, process.env);
+  if (opts.host) settings.host = opts.host;
+  const gateway = new Gateway(settings);
+  let ports: ListeningPort[];
+  try {
+    ports = await gateway.start();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { port?: number };
+    if (e.code === 'EADDRINUSE') throw new ConfigError(`a port is already in use (${e.message.replace(/^.*EADDRINUSE:\s*/, '')}); is another Switchboard running? Change "ports" in the config.`);
+    if (e.code === 'EACCES') throw new ConfigError(`not allowed to listen: ${e.message}`);
+    throw err;
+  }
+  console.log(banner(settings, ports, path));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1); // a second Ctrl-C forces it
+    stopping = true;
+    gateway.log.info({ signal }, 'stopping');
+    void gateway.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  return -1; // keep running
+}
+
+function parseFlags(args: string[]): { config?: string; host?: string } {
+  const out: { config?: string; host?: string } = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new ConfigError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--config' || flag === '-c') out.config = value();
+    else if (flag === '--host') out.host = value();
+    else throw new ConfigError(`unknown option ${a}`);
+  }
+  return out;
+}
+
+export function banner(settings: Settings, ports: ListeningPort[], path: string | null): string {
+  const lines = [`Switchboard ${VERSION} — ${path ? `config ${path}` : 'no config file: providers from the environment'}`];
+  for (const p of ports) {
+    if (p.use === 'router') {
+      const chain = settings.routerOrder.join(' → ') || 'no providers enabled';
+      lines.push(`  ${p.url.padEnd(24)} router: ${chain}`);
+    } else {
+      const prov = settings.providers.get(p.use)!;
+      lines.push(`  ${p.url.padEnd(24)} ${prov.label} [${prov.dialect}, key ${prov.keySource}]`);
+    }
+  }
+  for (const note of settings.notes) lines.push(`  note: ${note}`);
+  const main = ports.find((p) => p.use === 'router') ?? ports[0];
+  if (main) {
+    lines.push('', 'Point Claude Code at it:', `  export ANTHROPIC_BASE_URL=${main.url}`);
+    for (const p of ports) if (p !== main) lines.push(`  export ANTHROPIC_BASE_URL=${p.url}   # ${p.use}`);
+    if (!settings.clientApiKey) lines.push('  (any ANTHROPIC_API_KEY value works; Switchboard uses the provider keys it was given)');
+  }
+  return lines.join('\n');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      console.error(`switchboard: ${err.message}`);
+      process.exit(2);
+    }
+    console.error('switchboard: unexpected error:', err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,20 @@
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  bodyLimitMb: 32,
+  timeouts: { connectMs: 10_000, firstByteMs: 300_000, idleMs: 300_000 },
+  logLevel: 'info',
+} as const;
+
+/** Ports given to enabled providers when the config names none. */
+export const PROVIDER_PORTS: Record<string, number> = {
+  'github-models': 8092,
+  openrouter: 8093,
+  anthropic: 8094,
+  openai: 8095,
+  deepseek: 8096,
+  ollama: 8097,
+};
+export const ROUTER_PORT = 8080;
+/** 8090 and 8091 stay free for Vertex AI Claude and Gemini. */
+export const RESERVED_PORTS = [8090, 8091];
+export const FIRST_CUSTOM_PORT = 8100;

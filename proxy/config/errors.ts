@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+
+/** A configuration problem, worded for the person who wrote the file. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** "providers.openrouter.baseUrl: Invalid URL" — one line per issue, naming the field. */
+export function formatZodIssues(source: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+    let msg = issue.message;
+    if (issue.code === 'unrecognized_keys') msg = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return `  ${path}: ${msg}`;
+  });
+  return `${source} is not a valid Switchboard config:\n${lines.join('\n')}`;
+}

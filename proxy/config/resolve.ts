@@ -1,0 +1,251 @@
+import { PRESETS, DEFAULT_ROUTER_ORDER } from '../providers/presets.js';
+import type { AuthScheme, ChatQuirks, DialectName, ModelInfo, ProviderSpec, Tier } from '../providers/types.js';
+import { DEFAULTS, FIRST_CUSTOM_PORT, PROVIDER_PORTS, RESERVED_PORTS, ROUTER_PORT } from './defaults.js';
+import { ConfigError } from './errors.js';
+import type { ConfigFile, ProviderConfig } from './schema.js';
+
+export type Env = Record<string, string | undefined>;
+
+/** A provider ready to use: preset data merged with config and environment. */
+export interface ResolvedProvider {
+  id: string;
+  type: string;
+  label: string;
+  dialect: DialectName;
+  /** Base URL without a trailing slash. */
+  baseUrl: string;
+  path: string;
+  modelsPath?: string;
+  countTokensPath?: string;
+  auth: AuthScheme;
+  apiKey?: string;
+  /** Where the key came from, for status output (never the key itself). */
+  keySource: string;
+  forwardClientAuth: boolean;
+  headers: Record<string, string>;
+  tiers: Partial<Record<Tier, string>>;
+  modelMap: Record<string, string>;
+  models: Record<string, ModelInfo>;
+  defaultMaxOutputTokens?: number;
+  isReasoningModel?: (model: string) => boolean;
+  chat?: ChatQuirks;
+}
+
+export interface ResolvedPort {
+  port: number;
+  /** 'router' or a provider id. */
+  use: string;
+  fallbackToRouter: boolean;
+}
+
+export interface Settings {
+  host: string;
+  allowedHosts: string[];
+  allowedOrigins: string[];
+  bodyLimit: number;
+  clientApiKey?: string;
+  timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
+  logLevel: string;
+  providers: Map<string, ResolvedProvider>;
+  ports: ResolvedPort[];
+  routerOrder: string[];
+  /** Human-readable notes about disabled providers and defaults taken. */
+  notes: string[];
+}
+
+export function resolveSettings(file: ConfigFile, env: Env): Settings {
+  const notes: string[] = [];
+  const providers = new Map<string, ResolvedProvider>();
+
+  if (file.providers) {
+    for (const [id, pc] of Object.entries(file.providers)) {
+      if (pc.enabled === false) continue;
+      const resolved = resolveProvider(id, pc, env, notes);
+      if (resolved) providers.set(id, resolved);
+    }
+  } else {
+    // No providers section: enable every preset whose key (or host) is in the environment.
+    for (const spec of Object.values(PRESETS)) {
+      if (spec.baseUrlRequired) continue;
+      const vars = [...(spec.keyEnv ?? []), ...(spec.enableEnv ?? [])];
+      if (!vars.some((v) => env[v])) continue;
+      const resolved = resolveProvider(spec.type, {}, env, notes);
+      if (resolved) providers.set(spec.type, resolved);
+    }
+  }
+
+  const ports = resolvePorts(file, providers);
+  const routerOrder = resolveRouterOrder(file, providers);
+  checkNoLoops(providers, ports);
+
+  const server = file.server ?? {};
+  return {
+    host: server.host ?? DEFAULTS.host,
+    allowedHosts: server.allowedHosts ?? [],
+    allowedOrigins: server.allowedOrigins ?? [],
+    bodyLimit: Math.round((server.bodyLimitMb ?? DEFAULTS.bodyLimitMb) * 1024 * 1024),
+    clientApiKey: server.clientApiKey,
+    timeouts: { ...DEFAULTS.timeouts, ...(server.timeouts ?? {}) },
+    logLevel: server.logLevel ?? DEFAULTS.logLevel,
+    providers,
+    ports,
+    routerOrder,
+    notes,
+  };
+}
+
+function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string[]): ResolvedProvider | null {
+  const type = pc.type ?? id;
+  const spec: ProviderSpec | undefined = PRESETS[type];
+  if (!spec) {
+    throw new ConfigError(`providers.${id}.type: unknown provider type "${type}" (known: ${Object.keys(PRESETS).join(', ')})`);
+  }
+
+  const alt = pc.dialect && pc.dialect !== spec.dialect ? spec.alternate : undefined;
+  if (pc.dialect && pc.dialect !== spec.dialect && !alt) {
+    throw new ConfigError(`providers.${id}.dialect: ${spec.label} has no ${pc.dialect} API`);
+  }
+
+  const envBase = firstEnv(env, spec.baseUrlEnv);
+  let baseUrl = pc.baseUrl ?? (envBase ? normaliseEnvUrl(envBase.value) : spec.baseUrl);
+  if (alt && !pc.baseUrl) {
+    // The alternate API lives under the provider's (possibly overridden) base URL.
+    baseUrl = alt.baseUrl.startsWith(spec.baseUrl) ? baseUrl + alt.baseUrl.slice(spec.baseUrl.length) : alt.baseUrl;
+  }
+  if (!baseUrl) throw new ConfigError(`providers.${id}.baseUrl: required for a ${spec.label}`);
+  baseUrl = baseUrl.replace(/\/+$/, '');
+
+  let apiKey: string | undefined;
+  let keySource = 'none';
+  if (pc.apiKey) {
+    apiKey = pc.apiKey;
+    keySource = 'config file';
+  } else if (pc.apiKeyEnv) {
+    apiKey = env[pc.apiKeyEnv] || undefined;
+    keySource = `$${pc.apiKeyEnv}`;
+    if (!apiKey) notes.push(`${id}: $${pc.apiKeyEnv} is not set`);
+  } else {
+    const found = firstEnv(env, spec.keyEnv);
+    if (found) {
+      apiKey = found.value;
+      keySource = `$${found.name}`;
+    }
+  }
+  const forwardClientAuth = pc.forwardClientAuth ?? false;
+  const dialect = alt?.dialect ?? spec.dialect;
+  if (forwardClientAuth && dialect !== 'anthropic') {
+    throw new ConfigError(`providers.${id}.forwardClientAuth: only anthropic-dialect providers can use the client's own key`);
+  }
+  if (!apiKey && spec.keyRequired && !forwardClientAuth) {
+    const where = pc.apiKeyEnv ? `$${pc.apiKeyEnv}` : spec.keyEnv?.length ? `$${spec.keyEnv[0]}` : 'apiKey';
+    notes.push(`${id}: disabled, no API key (set ${where} or providers.${id}.apiKey)`);
+    return null;
+  }
+  if (forwardClientAuth && !apiKey) keySource = 'client';
+
+  return {
+    id,
+    type,
+    label: pc.label ?? (id === type ? spec.label : `${spec.label} (${id})`),
+    dialect,
+    baseUrl,
+    path: alt?.path ?? spec.path,
+    modelsPath: alt ? alt.modelsPath : spec.modelsPath,
+    countTokensPath: alt ? alt.countTokensPath : spec.countTokensPath,
+    auth: alt?.auth ?? spec.auth,
+    apiKey,
+    keySource,
+    forwardClientAuth,
+    headers: { ...(spec.headers ?? {}), ...lowerKeys(pc.headers ?? {}) },
+    tiers: { ...spec.tiers, ...(pc.models ?? {}) },
+    modelMap: pc.modelMap ?? {},
+    models: { ...(spec.models ?? {}), ...(pc.modelInfo ?? {}) },
+    defaultMaxOutputTokens: pc.maxOutputTokens ?? spec.defaultMaxOutputTokens,
+    isReasoningModel: spec.isReasoningModel,
+    chat: spec.chat ? { ...spec.chat, ...(pc.quirks ?? {}) } : undefined,
+  };
+}
+
+function resolvePorts(file: ConfigFile, providers: Map<string, ResolvedProvider>): ResolvedPort[] {
+  if (file.ports) {
+    const seen = new Set<number>();
+    return file.ports.map((p, i) => {
+      if (p.port !== 0 && seen.has(p.port)) throw new ConfigError(`ports[${i}].port: ${p.port} is bound twice`);
+      seen.add(p.port);
+      if (p.use !== 'router' && !providers.has(p.use)) {
+        const known = file.providers?.[p.use];
+        const why = known ? 'is disabled or has no API key' : 'is not a configured provider';
+        throw new ConfigError(`ports[${i}].use: "${p.use}" ${why}`);
+      }
+      return { port: p.port, use: p.use, fallbackToRouter: p.fallbackToRouter ?? false };
+    });
+  }
+  const ports: ResolvedPort[] = [{ port: ROUTER_PORT, use: 'router', fallbackToRouter: false }];
+  const taken = new Set<number>([ROUTER_PORT, ...RESERVED_PORTS, ...Object.values(PROVIDER_PORTS)]);
+  let next = FIRST_CUSTOM_PORT;
+  for (const id of providers.keys()) {
+    let port = PROVIDER_PORTS[id];
+    if (port === undefined) {
+      while (taken.has(next)) next++;
+      port = next;
+      taken.add(port);
+    }
+    ports.push({ port, use: id, fallbackToRouter: false });
+  }
+  return ports.sort((a, b) => a.port - b.port);
+}
+
+function resolveRouterOrder(file: ConfigFile, providers: Map<string, ResolvedProvider>): string[] {
+  const explicit = file.router?.order;
+  if (explicit) {
+    explicit.forEach((id, i) => {
+      if (!file.providers?.[id] && !providers.has(id)) throw new ConfigError(`router.order[${i}]: "${id}" is not a configured provider`);
+    });
+    return explicit.filter((id) => providers.has(id));
+  }
+  const ids = [...providers.keys()];
+  const rank = (id: string) => {
+    const i = DEFAULT_ROUTER_ORDER.indexOf(providers.get(id)!.type);
+    return i === -1 ? DEFAULT_ROUTER_ORDER.length : i;
+  };
+  return ids.sort((a, b) => rank(a) - rank(b));
+}
+
+/** A provider pointed at one of our own listeners would send every request around in a circle. */
+function checkNoLoops(providers: Map<string, ResolvedProvider>, ports: ResolvedPort[]): void {
+  const own = new Set(ports.map((p) => p.port));
+  for (const p of providers.values()) {
+    const u = new URL(p.baseUrl);
+    const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+    if (isLoopbackHostname(u.hostname) && own.has(port)) {
+      throw new ConfigError(`providers.${p.id}.baseUrl: ${p.baseUrl} is Switchboard's own port ${port}; that would loop`);
+    }
+  }
+}
+
+export function isLoopbackHostname(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || h.startsWith('127.') || h.endsWith('.localhost');
+}
+
+function firstEnv(env: Env, names: string[] | undefined): { name: string; value: string } | undefined {
+  for (const name of names ?? []) {
+    const value = env[name];
+    if (value) return { name, value };
+  }
+  return undefined;
+}
+
+/** OLLAMA_HOST style values: "0.0.0.0:11434", "localhost", "http://host:port". */
+function normaliseEnvUrl(value: string): string {
+  const bare = !/^https?:\/\//.test(value.trim());
+  const u = new URL(bare ? `http://${value.trim()}` : value.trim());
+  if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1';
+  // Only OLLAMA_HOST is written without a scheme, and its port defaults to 11434.
+  if (bare && !u.port) u.port = '11434';
+  return u.toString().replace(/\/+$/, '');
+}
+
+function lowerKeys(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+// One JSON config file, validated here. Every field is optional: with no file at
+// all, providers whose keys are in the environment are enabled on their default ports.
+
+const ModelInfoSchema = z
+  .object({
+    maxOutputTokens: z.number().int().positive().optional().describe('Output-token ceiling; max_tokens is clamped to it'),
+    contextWindow: z.number().int().positive().optional(),
+    reasoning: z.boolean().optional().describe('The model takes reasoning controls (reasoning_effort)'),
+  })
+  .strict();
+
+const QuirksSchema = z
+  .object({
+    maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+    systemMessages: z.enum(['inline', 'hoist', 'user']).optional(),
+    reasoning: z.enum(['none', 'openai', 'openrouter', 'deepseek']).optional(),
+    reasoningEcho: z.enum(['none', 'reasoning_content', 'reasoning']).optional(),
+    cacheControl: z.boolean().optional(),
+    streamUsage: z.boolean().optional(),
+    topK: z.boolean().optional(),
+    webSearch: z.enum(['none', 'openrouter']).optional(),
+  })
+  .strict()
+  .describe('openai-chat translation switches for servers that differ from the preset');
+
+const TiersSchema = z
+  .object({ opus: z.string().min(1), sonnet: z.string().min(1), haiku: z.string().min(1) })
+  .partial()
+  .strict();
+
+export const ProviderConfigSchema = z
+  .object({
+    type: z.string().optional().describe('Preset: anthropic, openai, openrouter, github-models, deepseek, ollama, openai-compatible, anthropic-compatible. Defaults to the provider id.'),
+    enabled: z.boolean().optional(),
+    label: z.string().optional(),
+    dialect: z.enum(['anthropic', 'openai-chat']).optional().describe("Use the provider's other API where it has one"),
+    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    apiKey: z.string().min(1).optional().describe('Prefer apiKeyEnv: a key in this file is stored in plain text'),
+    apiKeyEnv: z.string().min(1).optional().describe('Name of the environment variable holding the key'),
+    forwardClientAuth: z.boolean().optional().describe("anthropic dialect: send the client's own x-api-key/Authorization upstream when no key is configured"),
+    headers: z.record(z.string(), z.string()).optional(),
+    models: TiersSchema.optional().describe('Upstream model for each Claude tier'),
+    modelMap: z.record(z.string(), z.string().min(1)).optional().describe('Exact requested name -> upstream model; wins over tiers'),
+    modelInfo: z.record(z.string(), ModelInfoSchema).optional(),
+    maxOutputTokens: z.number().int().positive().optional().describe('Output ceiling for models without modelInfo'),
+    quirks: QuirksSchema.optional(),
+  })
+  .strict();
+
+export const PortSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).describe('0 picks a free port'),
+    use: z.string().min(1).describe('"router" or a provider id'),
+    fallbackToRouter: z.boolean().optional().describe('Provider ports only: fall back to the router chain when the provider fails'),
+  })
+  .strict();
+
+const TimeoutsSchema = z
+  .object({
+    connectMs: z.number().int().positive().optional(),
+    firstByteMs: z.number().int().positive().optional(),
+    idleMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    server: z
+      .object({
+        host: z.string().optional().describe('Listen address; 127.0.0.1 unless you opt in to more'),
+        allowedHosts: z.array(z.string()).optional().describe('Extra Host header names accepted besides loopback ones'),
+        allowedOrigins: z.array(z.string()).optional().describe('Extra browser origins accepted besides loopback ones'),
+        bodyLimitMb: z.number().positive().max(256).optional(),
+        clientApiKey: z.string().min(1).optional().describe('When set, clients must send it as x-api-key or Bearer token'),
+        timeouts: TimeoutsSchema.optional(),
+        logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+      })
+      .strict()
+      .optional(),
+    providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lowercase letters, digits, - and _'), ProviderConfigSchema).optional(),
+    ports: z.array(PortSchema).optional().describe('Listeners; defaults: 8080 router, 8092 github-models, 8093 openrouter'),
+    router: z
+      .object({ order: z.array(z.string()).optional().describe('Fallback order of the router port') })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof ConfigSchema>;
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+export type PortConfig = z.infer<typeof PortSchema>;

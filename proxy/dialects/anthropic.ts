@@ -1,0 +1,179 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { errorEvent, type GatewayError } from '../protocol/anthropic/errors.js';
+import type { ContentBlock, MessagesRequest } from '../protocol/anthropic/types.js';
+import { modelInfoFor } from '../router/model-map.js';
+import { ENVELOPE_MARKER, isEnvelope } from '../sessions/thinking-envelope.js';
+import type { UpstreamRequest } from '../upstream/client.js';
+import { baseHeaders, single } from './headers.js';
+import type { ClientSink, Dialect, Outcome, RequestContext, Responder, Target } from './types.js';
+
+// Passthrough to Anthropic and Anthropic-compatible servers: the body goes out
+// byte-for-byte unless something must change (model name, an output ceiling,
+// thinking blocks minted by another provider), and the response streams back as
+// it arrives, cut only at event boundaries so a failure can end it cleanly.
+
+const FORWARDED = ['anthropic-version', 'anthropic-beta', 'user-agent', 'x-app', 'x-claude-code-session-id'];
+
+export const anthropicDialect: Dialect = {
+  messagesRequest(ctx, target) {
+    return {
+      url: target.provider.baseUrl + target.provider.path + ctx.query,
+      method: 'POST',
+      headers: passthroughHeaders(target, ctx.headers),
+      body: passthroughBody(ctx, target),
+    };
+  },
+
+  responder(ctx, _target, sink) {
+    return ctx.stream ? new StreamRelay(sink) : new BodyRelay(sink);
+  },
+
+  countTokensRequest(ctx, target) {
+    const path = target.provider.countTokensPath;
+    if (!path) return null;
+    const body = ctx.body.model === target.model ? ctx.raw : JSON.stringify({ ...ctx.body, model: target.model });
+    return { url: target.provider.baseUrl + path + ctx.query, method: 'POST', headers: passthroughHeaders(target, ctx.headers), body };
+  },
+};
+
+function passthroughHeaders(target: Target, client: IncomingHttpHeaders): Record<string, string> {
+  const h = baseHeaders(target.provider, client);
+  for (const name of FORWARDED) {
+    const v = single(client[name]);
+    if (v) h[name] = v;
+  }
+  h['anthropic-version'] ??= '2023-06-01';
+  return h;
+}
+
+/** The raw body when nothing must change; otherwise a re-serialised copy with only the needed edits. */
+export function passthroughBody(ctx: RequestContext, target: Target): Buffer | string {
+  const body = ctx.body;
+  const max = modelInfoFor(target.provider, target.model).maxOutputTokens;
+  const clamp = max !== undefined && body.max_tokens > max;
+  const foreignThinking = ctx.raw.includes(ENVELOPE_MARKER) && hasEnvelopeThinking(body);
+  if (body.model === target.model && !clamp && !foreignThinking) return ctx.raw;
+  const out: MessagesRequest = { ...body, model: target.model };
+  if (clamp) out.max_tokens = max;
+  if (foreignThinking) out.messages = body.messages.map(stripEnvelopeThinking);
+  return JSON.stringify(out);
+}
+
+function hasEnvelopeThinking(body: MessagesRequest): boolean {
+  for (const m of body.messages) {
+    if (m.role !== 'assistant' || typeof m.content === 'string') continue;
+    for (const b of m.content) if (b.type === 'thinking' && isEnvelope(b.signature)) return true;
+  }
+  return false;
+}
+
+/** Thinking minted by a non-Anthropic provider cannot be verified by Anthropic: drop it, never forge. */
+function stripEnvelopeThinking(m: MessagesRequest['messages'][number]): MessagesRequest['messages'][number] {
+  if (m.role !== 'assistant' || typeof m.content === 'string') return m;
+  if (!m.content.some((b) => b.type === 'thinking' && isEnvelope(b.signature))) return m;
+  const content = m.content.filter((b: ContentBlock) => !(b.type === 'thinking' && isEnvelope(b.signature)));
+  return { ...m, content };
+}
+
+const RESPONSE_HEADERS = ['request-id', 'anthropic-organization-id'];
+
+function relayHeaders(upstream: IncomingHttpHeaders, contentType: string): Record<string, string> {
+  const h: Record<string, string> = { 'content-type': contentType };
+  for (const name of RESPONSE_HEADERS) {
+    const v = single(upstream[name]);
+    if (v) h[name] = v;
+  }
+  for (const [name, v] of Object.entries(upstream)) {
+    if (name.startsWith('anthropic-ratelimit-') && typeof v === 'string') h[name] = v;
+  }
+  return h;
+}
+
+const LF2 = Buffer.from('\n\n');
+const CRLF2 = Buffer.from('\r\n\r\n');
+
+/** Relays an SSE stream, writing only whole events so an error event can always follow cleanly. */
+class StreamRelay implements Responder {
+  private pending: Buffer | null = null;
+  private done = false;
+  committed = false;
+
+  constructor(private readonly sink: ClientSink) {}
+
+  onStart(_status: number, headers: IncomingHttpHeaders): void {
+    const type = single(headers['content-type']) ?? 'text/event-stream';
+    const h = relayHeaders(headers, type.startsWith('text/event-stream') ? 'text/event-stream; charset=utf-8' : type);
+    h['cache-control'] = 'no-cache';
+    h['x-accel-buffering'] = 'no';
+    this.sink.head(200, h);
+    this.committed = true;
+  }
+
+  onData(chunk: Buffer): void {
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const cut = Math.max(lastBoundary(buf, LF2, 2), lastBoundary(buf, CRLF2, 4));
+    if (cut === -1) {
+      this.pending = buf;
+      return;
+    }
+    this.pending = cut < buf.length ? buf.subarray(cut) : null;
+    this.sink.write(cut === buf.length ? buf : buf.subarray(0, cut));
+  }
+
+  onEnd(): void {
+    if (this.done) return;
+    this.done = true;
+    // A trailing event without its blank line is still an event; pass it on.
+    this.sink.end(this.pending ?? undefined);
+  }
+
+  onError(err: GatewayError): void {
+    if (this.done) return;
+    this.done = true;
+    this.sink.end(errorEvent(err.type, err.message));
+  }
+
+  outcome(): Outcome {
+    return {};
+  }
+}
+
+function lastBoundary(buf: Buffer, sep: Buffer, len: number): number {
+  const i = buf.lastIndexOf(sep);
+  return i === -1 ? -1 : i + len;
+}
+
+/**
+ * Relays a non-streaming JSON answer. It is buffered (it is small) so that an
+ * upstream failure halfway through still reaches the client as a proper error.
+ */
+class BodyRelay implements Responder {
+  readonly committed = false;
+  private chunks: Buffer[] = [];
+  private status = 200;
+  private headers: Record<string, string> = {};
+
+  constructor(private readonly sink: ClientSink) {}
+
+  onStart(status: number, headers: IncomingHttpHeaders): void {
+    this.status = status;
+    this.headers = relayHeaders(headers, single(headers['content-type']) ?? 'application/json');
+  }
+
+  onData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onEnd(): void {
+    this.sink.head(this.status, this.headers);
+    this.sink.end(this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks));
+  }
+
+  onError(_err: GatewayError): void {
+    // Nothing was sent: the caller answers with the error status instead.
+  }
+
+  outcome(): Outcome {
+    return {};
+  }
+}

@@ -1,0 +1,182 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { GatewayError } from '../protocol/anthropic/errors.js';
+import { messageToSse } from '../protocol/anthropic/message-to-sse.js';
+import type { MessagesRequest } from '../protocol/anthropic/types.js';
+import type { ChatCompletion } from '../protocol/openai/types.js';
+import { modelInfoFor } from '../router/model-map.js';
+import type { OpenAIChatTarget, ResponseContext } from '../translate/openai-chat/options.js';
+import { toChatRequest } from '../translate/openai-chat/request.js';
+import { fromChatCompletion } from '../translate/openai-chat/response.js';
+import { ChatStreamTranslator } from '../translate/openai-chat/stream.js';
+import { baseHeaders, single } from './headers.js';
+import type { ClientSink, Dialect, Outcome, RequestContext, Responder, Target } from './types.js';
+import { SseWriter } from './sse-writer.js';
+
+// Full translation to and from OpenAI Chat Completions, streamed incrementally.
+
+export const openaiChatDialect: Dialect = {
+  messagesRequest(ctx, target) {
+    const chat = toChatRequest(ctx.body, chatTarget(target));
+    return {
+      url: target.provider.baseUrl + target.provider.path,
+      method: 'POST',
+      headers: baseHeaders(target.provider, ctx.headers),
+      body: JSON.stringify(chat),
+    };
+  },
+
+  responder(ctx, target, sink) {
+    const rc = responseContext(ctx, target);
+    return ctx.stream ? new ChatStreamResponder(rc, sink) : new ChatJsonResponder(rc, sink);
+  },
+
+  countTokensRequest() {
+    return null;
+  },
+};
+
+/** The translator's view of a provider + model, from provider data and model facts. */
+export function chatTarget(target: Target): OpenAIChatTarget {
+  const p = target.provider;
+  const quirks = p.chat;
+  if (!quirks) throw new GatewayError(500, `${p.label} has no openai-chat settings`);
+  const info = modelInfoFor(p, target.model);
+  const reasons = quirks.reasoningAlways || info.reasoning;
+  return {
+    providerId: p.id,
+    model: target.model,
+    maxOutputTokens: info.maxOutputTokens,
+    // Reasoning models reject max_tokens outright.
+    maxTokensField: info.reasoning ? 'max_completion_tokens' : quirks.maxTokensField,
+    systemMessages: quirks.systemMessages,
+    reasoning: reasons ? quirks.reasoning : 'none',
+    reasoningEcho: quirks.reasoningEcho,
+    cacheControl: quirks.cacheControl,
+    streamUsage: quirks.streamUsage,
+    topK: quirks.topK,
+    webSearch: quirks.webSearch,
+  };
+}
+
+export function responseContext(ctx: RequestContext, target: Target): ResponseContext {
+  return {
+    requestedModel: ctx.requestedModel,
+    providerId: target.provider.id,
+    upstreamModel: target.model,
+    stopSequences: ctx.body.stop_sequences,
+    thinkingDisplay: thinkingDisplay(ctx.body),
+    messageId: ctx.messageId,
+  };
+}
+
+function thinkingDisplay(body: MessagesRequest): ResponseContext['thinkingDisplay'] {
+  const t = body.thinking;
+  if (!t || t.type === 'disabled') return 'off';
+  return t.display === 'omitted' ? 'omitted' : 'summarized';
+}
+
+function isJson(headers: IncomingHttpHeaders): boolean {
+  return (single(headers['content-type']) ?? '').includes('json');
+}
+
+/** Streams translated events; falls back to synthesising a stream when the upstream answers with JSON. */
+class ChatStreamResponder implements Responder {
+  private readonly translator: ChatStreamTranslator;
+  private readonly writer: SseWriter;
+  private json: ChatJsonCollector | null = null;
+  committed = false;
+
+  constructor(
+    private readonly rc: ResponseContext,
+    sink: ClientSink,
+  ) {
+    this.translator = new ChatStreamTranslator(rc);
+    this.writer = new SseWriter(sink);
+  }
+
+  onStart(_status: number, headers: IncomingHttpHeaders): void {
+    if (isJson(headers)) {
+      // Some servers ignore stream:true; translate the whole answer once it is in.
+      this.json = new ChatJsonCollector();
+      return;
+    }
+    this.writer.open(this.translator.start());
+    this.committed = true;
+  }
+
+  onData(chunk: Buffer): void {
+    if (this.json) this.json.push(chunk);
+    else this.writer.write(this.translator.write(chunk));
+  }
+
+  onEnd(): void {
+    if (this.json) {
+      const message = fromChatCompletion(this.json.parse(this.rc.providerId), this.rc);
+      this.writer.open(messageToSse(message));
+      this.writer.close('');
+      this.committed = true;
+      return;
+    }
+    this.writer.close(this.translator.end());
+  }
+
+  onError(err: GatewayError): void {
+    if (this.json || !this.committed) return; // nothing sent yet: the caller answers with a status
+    this.writer.close(this.translator.fail(err.type, err.message));
+  }
+
+  outcome(): Outcome {
+    return { usage: this.translator.usage, stopReason: this.translator.stopReason };
+  }
+}
+
+class ChatJsonResponder implements Responder {
+  private readonly collector = new ChatJsonCollector();
+  private outcomeValue: Outcome = {};
+  readonly committed = false;
+
+  constructor(
+    private readonly rc: ResponseContext,
+    private readonly sink: ClientSink,
+  ) {}
+
+  onStart(): void {}
+
+  onData(chunk: Buffer): void {
+    this.collector.push(chunk);
+  }
+
+  onEnd(): void {
+    const message = fromChatCompletion(this.collector.parse(this.rc.providerId), this.rc);
+    this.outcomeValue = { usage: message.usage, stopReason: message.stop_reason };
+    this.sink.head(200, { 'content-type': 'application/json' });
+    this.sink.end(JSON.stringify(message));
+  }
+
+  onError(): void {}
+
+  outcome(): Outcome {
+    return this.outcomeValue;
+  }
+}
+
+class ChatJsonCollector {
+  private chunks: Buffer[] = [];
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  parse(label: string): ChatCompletion {
+    const text = Buffer.concat(this.chunks).toString('utf8');
+    try {
+      const parsed = JSON.parse(text) as ChatCompletion;
+      if (!parsed || typeof parsed !== 'object') throw new Error('not an object');
+      if (!Array.isArray(parsed.choices) && !(parsed as { error?: unknown }).error) throw new Error('no choices');
+      return parsed;
+    } catch {
+      throw new GatewayError(502, `${label} returned a response that is not a chat completion`, { type: 'api_error', retryable: true });
+    }
+  }
+}
+

@@ -1,0 +1,57 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ResolvedProvider } from '../config/resolve.js';
+import type { GatewayError } from '../protocol/anthropic/errors.js';
+import type { MessagesRequest, StopReason, Usage } from '../protocol/anthropic/types.js';
+import type { UpstreamRequest } from '../upstream/client.js';
+
+/** One candidate: a provider and the upstream model it will be asked for. */
+export interface Target {
+  provider: ResolvedProvider;
+  model: string;
+}
+
+/** Everything known about the client's request, parsed once. */
+export interface RequestContext {
+  body: MessagesRequest;
+  /** The exact bytes the client sent (forwarded untouched where nothing must change). */
+  raw: Buffer;
+  /** The query string of the client's URL, with its '?', or ''. */
+  query: string;
+  headers: IncomingHttpHeaders;
+  requestedModel: string;
+  stream: boolean;
+  messageId: string;
+}
+
+/** Where a responder writes: the client's HTTP response. */
+export interface ClientSink {
+  head(status: number, headers: Record<string, string>): void;
+  write(chunk: string | Buffer): void;
+  end(chunk?: string | Buffer): void;
+  readonly headersSent: boolean;
+}
+
+/** What a finished exchange produced, for usage records and events. */
+export interface Outcome {
+  usage?: Usage;
+  stopReason?: StopReason | null;
+}
+
+/** Turns one successful (2xx) upstream response into the client's response. */
+export interface Responder {
+  onStart(status: number, headers: IncomingHttpHeaders): void;
+  onData(chunk: Buffer): void;
+  onEnd(): void;
+  /** The upstream failed after answering 2xx (reset, idle timeout, bad encoding). */
+  onError(err: GatewayError): void;
+  /** True once the responder has sent client bytes that rule out a clean error status. */
+  readonly committed: boolean;
+  outcome(): Outcome;
+}
+
+export interface Dialect {
+  messagesRequest(ctx: RequestContext, target: Target): UpstreamRequest;
+  responder(ctx: RequestContext, target: Target, sink: ClientSink): Responder;
+  /** The upstream count_tokens request, or null to count locally. */
+  countTokensRequest(ctx: RequestContext, target: Target): UpstreamRequest | null;
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ResolvedPort, Settings } from './config/resolve.js';
+import { createLogger, secretRedactor } from './log.js';
+import { CatalogCache } from './providers/catalog.js';
+import type { ListenerContext } from './server/context.js';
+import { createListener } from './server/listener.js';
+import { UpstreamClient } from './upstream/client.js';
+import { VERSION } from './version.js';
+
+export interface ListeningPort extends ResolvedPort {
+  url: string;
+}
+
+/**
+ * The whole gateway: one listener per port binding, sharing one upstream
+ * client (keep-alive pools) and catalog cache. The desktop app owns one of
+ * these and only drives it; `switchboard serve` does the same headless.
+ */
+export class Gateway {
+  readonly settings: Settings;
+  readonly log: Logger;
+  private readonly client: UpstreamClient;
+  private readonly catalogs: CatalogCache;
+  private readonly apps: FastifyInstance[] = [];
+  private listening: ListeningPort[] = [];
+
+  constructor(settings: Settings, opts: { logger?: Logger } = {}) {
+    this.settings = settings;
+    this.log = opts.logger ?? createLogger(settings.logLevel);
+    this.client = new UpstreamClient(settings.timeouts);
+    this.catalogs = new CatalogCache(this.client);
+  }
+
+  /** Binds every port; if one cannot be bound, the ones already bound are closed again. */
+  async start(): Promise<ListeningPort[]> {
+    const redact = secretRedactor([...this.settings.providers.values()].map((p) => p.apiKey).concat(this.settings.clientApiKey));
+    const startedAt = Date.now();
+    try {
+      for (const port of this.settings.ports) {
+        const lc: ListenerContext = { settings: this.settings, port, client: this.client, catalogs: this.catalogs, redact, log: this.log, startedAt, version: VERSION };
+        const app = createListener(lc);
+        this.apps.push(app);
+        await app.listen({ port: port.port, host: this.settings.host });
+        const address = app.server.address();
+        const actual = typeof address === 'object' && address ? address.port : port.port;
+        const host = this.settings.host.includes(':') ? `[${this.settings.host}]` : this.settings.host;
+        this.listening.push({ ...port, port: actual, url: `http://${host}:${actual}` });
+      }
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+    return this.listening;
+  }
+
+  get ports(): ListeningPort[] {
+    return this.listening;
+  }
+
+  /** Stops accepting, lets in-flight requests finish, then releases upstream connections. */
+  async stop(): Promise<void> {
+    const apps = this.apps.splice(0);
+    await Promise.all(apps.map((a) => a.close()));
+    this.listening = [];
+    await this.client.close();
+  }
+}

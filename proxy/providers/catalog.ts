@@ -1,0 +1,76 @@
+import type { ResolvedProvider } from '../config/resolve.js';
+import { baseHeaders } from '../dialects/headers.js';
+import type { UpstreamClient } from '../upstream/client.js';
+
+// Models a provider offers, read from its own catalog endpoint (OpenAI-style
+// {data:[{id}]}, GitHub's bare array, Anthropic's list, Ollama's /v1/models).
+// Cached; a slow or failing catalog never delays /v1/models past its budget.
+
+export interface CatalogModel {
+  id: string;
+  displayName?: string;
+}
+
+const TTL_MS = 10 * 60_000;
+const FAIL_TTL_MS = 60_000;
+const TIMEOUT_MS = 2_500;
+
+interface Entry {
+  at: number;
+  ttl: number;
+  models: CatalogModel[];
+  pending?: Promise<CatalogModel[]>;
+}
+
+export class CatalogCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly client: UpstreamClient) {}
+
+  /** Returns cached models at once when fresh; otherwise fetches within the timeout. */
+  async models(provider: ResolvedProvider): Promise<CatalogModel[]> {
+    if (!provider.modelsPath) return [];
+    const e = this.entries.get(provider.id);
+    if (e && Date.now() - e.at < e.ttl) return e.models;
+    if (e?.pending) return e.pending;
+    const pending = this.fetch(provider).then(
+      (models) => {
+        this.entries.set(provider.id, { at: Date.now(), ttl: TTL_MS, models });
+        return models;
+      },
+      () => {
+        const stale = e?.models ?? [];
+        this.entries.set(provider.id, { at: Date.now(), ttl: FAIL_TTL_MS, models: stale });
+        return stale;
+      },
+    );
+    this.entries.set(provider.id, { at: 0, ttl: 0, models: e?.models ?? [], pending });
+    return pending;
+  }
+
+  private async fetch(provider: ResolvedProvider): Promise<CatalogModel[]> {
+    const url = new URL(provider.modelsPath!.replace(/^\//, ''), provider.baseUrl + '/').toString();
+    // GitHub's catalog lives at the origin root, not under /inference.
+    const target = provider.modelsPath!.startsWith('/catalog') ? new URL(provider.modelsPath!, provider.baseUrl).toString() : url;
+    const headers = baseHeaders(provider, {});
+    delete headers['content-type'];
+    if (provider.dialect === 'anthropic') headers['anthropic-version'] = '2023-06-01';
+    const { status, json } = await this.client.getJson(target, headers, TIMEOUT_MS);
+    if (status < 200 || status >= 300) throw new Error(`catalog HTTP ${status}`);
+    return parseCatalog(json);
+  }
+}
+
+export function parseCatalog(json: unknown): CatalogModel[] {
+  const list = Array.isArray(json) ? json : Array.isArray((json as { data?: unknown })?.data) ? (json as { data: unknown[] }).data : [];
+  const out: CatalogModel[] = [];
+  for (const item of list) {
+    if (!item || typeof item !== 'object') continue;
+    const o = item as { id?: unknown; name?: unknown; display_name?: unknown };
+    const id = typeof o.id === 'string' ? o.id : typeof o.name === 'string' ? o.name : null;
+    if (!id) continue;
+    const displayName = typeof o.display_name === 'string' ? o.display_name : typeof o.name === 'string' && o.name !== id ? o.name : undefined;
+    out.push(displayName ? { id, displayName } : { id });
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import type { OpenAIChatTarget } from '../translate/openai-chat/options.js';
+
+export type DialectName = 'anthropic' | 'openai-chat';
+export type Tier = 'opus' | 'sonnet' | 'haiku';
+
+/** How a provider expects its key. */
+export type AuthScheme = 'x-api-key' | 'bearer' | 'none';
+
+/** Facts about one upstream model that translation needs. */
+export interface ModelInfo {
+  maxOutputTokens?: number;
+  contextWindow?: number;
+  /** The model takes reasoning controls (OpenAI o-series / gpt-5 style). */
+  reasoning?: boolean;
+}
+
+/** What an openai-chat provider needs beyond the model (the per-target part comes from ModelInfo). */
+export type ChatQuirks = Omit<OpenAIChatTarget, 'providerId' | 'model' | 'maxOutputTokens' | 'maxTokensField' | 'reasoning'> & {
+  maxTokensField: OpenAIChatTarget['maxTokensField'];
+  /** Reasoning control for models marked `reasoning`; 'none' for the rest. */
+  reasoning: OpenAIChatTarget['reasoning'];
+  /** Reasoning control used for every model, whatever ModelInfo says (OpenRouter normalises it). */
+  reasoningAlways?: boolean;
+};
+
+/**
+ * A provider preset: data, not code. Adding an OpenAI-compatible provider is
+ * one of these objects.
+ */
+export interface ProviderSpec {
+  /** Preset id, also the config `type`. */
+  type: string;
+  label: string;
+  dialect: DialectName;
+  baseUrl: string;
+  /** Environment variables that override the base URL, first found wins. */
+  baseUrlEnv?: string[];
+  /** Environment variables holding the key, first found wins. */
+  keyEnv?: string[];
+  auth: AuthScheme;
+  /** The provider cannot be used without a key. */
+  keyRequired: boolean;
+  /** Path of the chat or messages endpoint, appended to the base URL. */
+  path: string;
+  /** Path of the model catalog, appended to the base URL. */
+  modelsPath?: string;
+  countTokensPath?: string;
+  headers?: Record<string, string>;
+  /** Default upstream model for each Claude tier. Absent: the requested name is sent as is. */
+  tiers: Partial<Record<Tier, string>>;
+  /** Output ceiling for models the table does not know. */
+  defaultMaxOutputTokens?: number;
+  /** Known models of this provider. */
+  models?: Record<string, ModelInfo>;
+  /** Decides reasoning support from a model id when `models` does not say. */
+  isReasoningModel?: (model: string) => boolean;
+  chat?: ChatQuirks;
+  /** Enabled with no config when one of these variables is set (besides keyEnv). */
+  enableEnv?: string[];
+  /** A base URL must come from config (generic compatible servers). */
+  baseUrlRequired?: boolean;
+  /** The same provider reached through its other dialect, chosen with `dialect` in config. */
+  alternate?: { dialect: DialectName; baseUrl: string; path: string; auth: AuthScheme; modelsPath?: string; countTokensPath?: string };
+}

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { DIALECTS } from '../../dialects/index.js';
+import type { RequestContext } from '../../dialects/types.js';
+import { parseJsonBody, validateMessagesRequest } from '../../protocol/anthropic/validate.js';
+import { planTargets } from '../../router/plan.js';
+import { countRequestTokens } from '../../tokens/count.js';
+import { collect } from '../../upstream/collect.js';
+import type { ListenerContext } from '../context.js';
+import { nextMessageId } from '../ids.js';
+
+/**
+ * Passed through to Anthropic-dialect providers that offer it; counted locally
+ * otherwise, and also when the upstream count fails (a count is an estimate;
+ * Claude Code calls it often and a failure breaks its context accounting).
+ */
+export function countTokensRoute(app: FastifyInstance, lc: ListenerContext): void {
+  app.post('/v1/messages/count_tokens', async (request, reply) => {
+    const raw = request.body as Buffer;
+    const body = validateMessagesRequest(parseJsonBody(raw), true);
+    const headerProvider = request.headers['x-switchboard-provider'];
+    const [target] = planTargets(lc.settings, lc.port, body.model, typeof headerProvider === 'string' ? headerProvider : undefined);
+    const q = request.url.indexOf('?');
+    const ctx: RequestContext = {
+      body,
+      raw,
+      query: q === -1 ? '' : request.url.slice(q),
+      headers: request.headers,
+      requestedModel: body.model,
+      stream: false,
+      messageId: nextMessageId(),
+    };
+    const upstream = DIALECTS[target.provider.dialect].countTokensRequest(ctx, target);
+    reply.header('x-switchboard-provider', target.provider.id);
+    if (upstream) {
+      const abort = new AbortController();
+      reply.raw.on('close', () => abort.abort());
+      try {
+        const res = await collect(lc.client, upstream, abort.signal);
+        if (res.status >= 200 && res.status < 300) {
+          reply.header('x-switchboard-count', 'upstream');
+          return reply.code(200).type('application/json').send(res.body);
+        }
+        lc.log.debug({ provider: target.provider.id, status: res.status }, 'upstream count_tokens failed; counting locally');
+      } catch (err) {
+        if (abort.signal.aborted) return reply;
+        lc.log.debug({ provider: target.provider.id, err: (err as Error).message }, 'upstream count_tokens failed; counting locally');
+      }
+    }
+    reply.header('x-switchboard-count', 'local');
+    return { input_tokens: countRequestTokens(body) };
+  });
+}
+

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import type { RequestContext } from '../../dialects/types.js';
+import { GatewayError } from '../../protocol/anthropic/errors.js';
+import { parseJsonBody, validateMessagesRequest } from '../../protocol/anthropic/validate.js';
+import { execute, sendError } from '../../router/execute.js';
+import { planTargets } from '../../router/plan.js';
+import type { ListenerContext } from '../context.js';
+import { nextMessageId } from '../ids.js';
+import { ResponseSink } from '../sink.js';
+
+export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
+  app.post('/v1/messages', async (request, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    const started = performance.now();
+    try {
+      const raw = request.body as Buffer;
+      const body = validateMessagesRequest(parseJsonBody(raw));
+      const q = request.url.indexOf('?');
+      const ctx: RequestContext = {
+        body,
+        raw,
+        query: q === -1 ? '' : request.url.slice(q),
+        headers: request.headers,
+        requestedModel: body.model,
+        stream: body.stream === true,
+        messageId: nextMessageId(),
+      };
+      const headerProvider = request.headers['x-switchboard-provider'];
+      const targets = planTargets(lc.settings, lc.port, body.model, typeof headerProvider === 'string' ? headerProvider : undefined);
+      const result = await execute(ctx, targets, res, new ResponseSink(res), { client: lc.client, redact: lc.redact });
+      if (result.error) {
+        lc.log.warn({ port: lc.port.port, model: body.model, attempts: result.attempts, status: result.error.status }, result.error.message);
+      } else if (lc.log.isLevelEnabled('debug')) {
+        lc.log.debug({ port: lc.port.port, model: body.model, provider: result.target?.provider.id, upstreamModel: result.target?.model, attempts: result.attempts.length, ms: Math.round(performance.now() - started), usage: result.outcome.usage }, 'message');
+      }
+    } catch (err) {
+      const ge = err instanceof GatewayError ? err : new GatewayError(500, 'internal error in Switchboard');
+      if (!(err instanceof GatewayError)) lc.log.error({ err }, 'unexpected error handling /v1/messages');
+      sendError(res, ge);
+    }
+  });
+}

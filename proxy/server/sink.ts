@@ -1,0 +1,49 @@
+import type { ServerResponse } from 'node:http';
+import type { ClientSink } from '../dialects/types.js';
+
+/**
+ * The client's HTTP response as dialects see it. Adds the transparency headers
+ * of the attempt in flight, and applies backpressure: when the client socket is
+ * full, the upstream is paused until it drains.
+ */
+export class ResponseSink implements ClientSink {
+  extraHeaders: Record<string, string> = {};
+  private pauseUpstream: (() => void) | null = null;
+  private resumeUpstream: (() => void) | null = null;
+  private waitingDrain = false;
+
+  constructor(private readonly res: ServerResponse) {}
+
+  /** Wires backpressure to the upstream call of the current attempt. */
+  bindFlow(pause: () => void, resume: () => void): void {
+    this.pauseUpstream = pause;
+    this.resumeUpstream = resume;
+  }
+
+  head(status: number, headers: Record<string, string>): void {
+    if (this.res.headersSent) return;
+    this.res.writeHead(status, { ...headers, ...this.extraHeaders });
+  }
+
+  write(chunk: string | Buffer): void {
+    if (this.res.writableEnded || this.res.destroyed) return;
+    if (!this.res.write(chunk) && !this.waitingDrain && this.pauseUpstream) {
+      this.waitingDrain = true;
+      this.pauseUpstream();
+      this.res.once('drain', () => {
+        this.waitingDrain = false;
+        this.resumeUpstream?.();
+      });
+    }
+  }
+
+  end(chunk?: string | Buffer): void {
+    if (this.res.writableEnded || this.res.destroyed) return;
+    if (chunk === undefined) this.res.end();
+    else this.res.end(chunk);
+  }
+
+  get headersSent(): boolean {
+    return this.res.headersSent;
+  }
+}

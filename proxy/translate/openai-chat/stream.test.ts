@@ -1,0 +1,477 @@
+import { readFileSync } from 'node:fs';
+import Anthropic from '@anthropic-ai/sdk';
+import { describe, expect, it } from 'vitest';
+import { accumulateMessage, assertValidAnthropicStream, parseAnthropicSse, type AnthropicSseEvent } from '../../test/anthropic-stream.js';
+import { decodeEnvelope } from '../../sessions/thinking-envelope.js';
+import type { ResponseContext } from './options.js';
+import { ChatStreamTranslator } from './stream.js';
+
+const CTX: ResponseContext = {
+  requestedModel: 'claude-opus-5-5',
+  providerId: 'deepseek',
+  upstreamModel: 'deepseek-v4-pro',
+  thinkingDisplay: 'summarized',
+  messageId: 'msg_01STREAM',
+};
+
+const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+
+/** Runs bytes through a translator in the given pieces; returns the Anthropic SSE text and the translator. */
+function translate(pieces: Buffer[], ctx: ResponseContext = CTX): { text: string; t: ChatStreamTranslator } {
+  const t = new ChatStreamTranslator(ctx);
+  let text = t.start();
+  for (const p of pieces) text += t.write(p);
+  text += t.end();
+  return { text, t };
+}
+
+function events(text: string): AnthropicSseEvent[] {
+  const ev = parseAnthropicSse(text);
+  assertValidAnthropicStream(ev);
+  return ev;
+}
+
+/** Data lines → upstream SSE bytes. */
+function sse(...chunks: Array<object | string>): Buffer {
+  return Buffer.from(chunks.map((c) => `data: ${typeof c === 'string' ? c : JSON.stringify(c)}\n\n`).join(''));
+}
+const delta = (d: object, finish: string | null = null, extra: object = {}) => ({ choices: [{ index: 0, delta: d, finish_reason: finish, ...extra }] });
+
+const usage0 = { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 };
+
+interface Golden {
+  file: string;
+  content?: unknown[];
+  stop_reason?: string;
+  usage?: Record<string, number>;
+  error?: { type: string; message: string | RegExp };
+}
+
+const sig = expect.stringMatching(/^swb1\./);
+const GOLDEN: Golden[] = [
+  {
+    file: 'openai-text.sse',
+    content: [{ type: 'text', text: 'Bonjour é🤖 ! Ça va très bien.' }],
+    stop_reason: 'end_turn',
+    usage: { input_tokens: 176, cache_creation_input_tokens: 0, cache_read_input_tokens: 1024, output_tokens: 12 },
+  },
+  {
+    file: 'openrouter-reasoning-text.sse',
+    content: [
+      { type: 'thinking', thinking: 'The user greets me in French — réponds 🤖.', signature: sig },
+      { type: 'text', text: 'Salut ! Je suis là.' },
+    ],
+    stop_reason: 'end_turn',
+    usage: { input_tokens: 42, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 30 },
+  },
+  {
+    file: 'deepseek-reasoning-tool.sse',
+    content: [
+      { type: 'thinking', thinking: 'I should run echo with é🤖 to test UTF-8.', signature: sig },
+      { type: 'tool_use', id: 'call_00_ZmSgq3vT8pY', name: 'Bash', input: { command: "echo 'é🤖'", description: 'Print é🤖' } },
+    ],
+    stop_reason: 'tool_use',
+    usage: { input_tokens: 136, cache_creation_input_tokens: 0, cache_read_input_tokens: 4864, output_tokens: 80 },
+  },
+  {
+    file: 'parallel-sequential.sse',
+    content: [
+      { type: 'tool_use', id: 'call_Ab12Cd34', name: 'Read', input: { file_path: '/tmp/a.txt' } },
+      { type: 'tool_use', id: 'call_Ef56Gh78', name: 'Read', input: { file_path: '/tmp/b.txt' } },
+    ],
+    stop_reason: 'tool_use',
+    usage: { input_tokens: 300, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 40 },
+  },
+  {
+    file: 'parallel-interleaved.sse',
+    content: [
+      { type: 'text', text: 'Je lis les deux fichiers.' },
+      { type: 'tool_use', id: 'call_one', name: 'Read', input: { file_path: '/tmp/é🤖.txt' } },
+      { type: 'tool_use', id: 'call_two', name: 'Grep', input: { pattern: 'é🤖', path: '/tmp' } },
+    ],
+    stop_reason: 'tool_use',
+    usage: usage0,
+  },
+  {
+    file: 'args-before-name.sse',
+    content: [{ type: 'tool_use', id: 'chatcmpl-tool-9f8e7d', name: 'Glob', input: { pattern: '**/*.ts' } }],
+    stop_reason: 'tool_use',
+    usage: { input_tokens: 800, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 20 },
+  },
+  {
+    file: 'ollama-whole-args.sse',
+    content: [
+      { type: 'thinking', thinking: 'Need to write the file é🤖.', signature: sig },
+      { type: 'tool_use', id: 'call_ol1zq8x2', name: 'Write', input: { file_path: '/tmp/é🤖.txt', content: 'héllo 🤖\nligne 2' } },
+    ],
+    stop_reason: 'tool_use', // upstream said "stop"
+    usage: { input_tokens: 900, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 31 },
+  },
+  {
+    file: 'interleaved-thinking.sse',
+    content: [
+      { type: 'thinking', thinking: 'First, list files.', signature: sig },
+      { type: 'text', text: 'Listing.\n' },
+      { type: 'tool_use', id: 'call_a1', name: 'Bash', input: { command: 'ls' } },
+      { type: 'thinking', thinking: 'Then read the README.', signature: sig },
+      { type: 'tool_use', id: 'call_a2', name: 'Read', input: { file_path: '/tmp/README.md' } },
+    ],
+    stop_reason: 'tool_use',
+    usage: { input_tokens: 88, cache_creation_input_tokens: 100, cache_read_input_tokens: 512, output_tokens: 60 },
+  },
+  {
+    file: 'gemini-no-index.sse',
+    content: [
+      { type: 'tool_use', id: 'function-call-1', name: 'Read', input: { file_path: '/a' } },
+      { type: 'tool_use', id: 'function-call-2', name: 'Read', input: { file_path: '/b' } },
+    ],
+    stop_reason: 'tool_use',
+    usage: { input_tokens: 100, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 10 },
+  },
+  {
+    file: 'index-reuse.sse',
+    content: [
+      { type: 'tool_use', id: 'call_1', name: 'Read', input: { file_path: '/x' } },
+      { type: 'tool_use', id: 'call_2', name: 'Bash', input: { command: 'pwd' } },
+    ],
+    stop_reason: 'tool_use',
+    usage: usage0,
+  },
+  {
+    file: 'openrouter-error.sse',
+    content: [{ type: 'text', text: 'Let me look at this' }],
+    error: { type: 'overloaded_error', message: 'upstream failed mid-stream: Provider returned error' },
+  },
+  {
+    file: 'garbage.sse',
+    content: [{ type: 'text', text: 'Partial answer' }],
+    error: { type: 'api_error', message: /mid-stream/ },
+  },
+  {
+    file: 'truncated.sse',
+    content: [{ type: 'text', text: 'Here is the start of a long answer é🤖' }],
+    error: { type: 'api_error', message: 'upstream stream ended before completion' },
+  },
+];
+
+describe('ChatStreamTranslator: golden upstream captures', () => {
+  for (const g of GOLDEN) {
+    it(`${g.file} → valid Anthropic stream with the expected message`, () => {
+      const { text, t } = translate([fixture(g.file)]);
+      const ev = events(text);
+      const msg = accumulateMessage(ev);
+      expect(msg.id).toBe('msg_01STREAM');
+      expect(msg.model).toBe('claude-opus-5-5');
+      expect(msg.content).toEqual(g.content);
+      expect(text).not.toContain('\uFFFD');
+      expect(t.finished).toBe(true);
+      if (g.error) {
+        expect(ev.at(-1)!.event).toBe('error');
+        expect(msg.error?.type).toBe(g.error.type);
+        expect(msg.error?.message).toMatch(g.error.message);
+        expect(ev.filter((e) => e.event === 'error')).toHaveLength(1);
+        expect(t.stopReason).toBeNull();
+      } else {
+        expect(msg.error).toBeUndefined();
+        expect(msg.stop_reason).toBe(g.stop_reason);
+        expect(msg.usage).toEqual(g.usage);
+        expect(t.stopReason).toBe(g.stop_reason);
+        expect(t.usage).toEqual(g.usage);
+      }
+      // Every thinking block is signed with our envelope for this provider and upstream model.
+      for (const b of msg.content.filter((c) => c.type === 'thinking')) {
+        expect(decodeEnvelope(b.signature)).toEqual({ provider: 'deepseek', model: 'deepseek-v4-pro' });
+      }
+    });
+  }
+
+  it('byte-identical output when every fixture is split at every byte offset', () => {
+    for (const g of GOLDEN) {
+      const buf = fixture(g.file);
+      const whole = translate([buf]).text;
+      for (let i = 1; i < buf.length; i++) {
+        const split = translate([buf.subarray(0, i), buf.subarray(i)]).text;
+        if (split !== whole) throw new Error(`${g.file}: output differs when split at byte ${i}`);
+      }
+    }
+  });
+
+  it('byte-by-byte and random three-way feeding give the same stream (UTF-8 safe)', () => {
+    for (const file of ['openai-text.sse', 'deepseek-reasoning-tool.sse', 'parallel-interleaved.sse', 'ollama-whole-args.sse', 'parallel-sequential.sse']) {
+      const buf = fixture(file);
+      const whole = translate([buf]).text;
+      const bytes: Buffer[] = [];
+      for (let i = 0; i < buf.length; i++) bytes.push(buf.subarray(i, i + 1));
+      expect(translate(bytes).text, file).toBe(whole);
+      let seed = 7;
+      const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+      for (let k = 0; k < 200; k++) {
+        const a = rnd(buf.length);
+        const b = a + rnd(buf.length - a);
+        expect(translate([buf.subarray(0, a), buf.subarray(a, b), buf.subarray(b)]).text).toBe(whole);
+      }
+    }
+  });
+
+  it('interleaved parallel calls never interleave blocks: the second call is buffered and sent whole', () => {
+    const ev = events(translate([fixture('parallel-interleaved.sse')]).text);
+    const seq = ev
+      .filter((e) => e.event.startsWith('content_block'))
+      .map((e) => `${e.event.replace('content_block_', '')}:${e.data.index}${e.data.delta?.partial_json !== undefined ? `:${e.data.delta.partial_json}` : ''}`);
+    expect(seq).toEqual([
+      'start:0',
+      'delta:0',
+      'stop:0',
+      'start:1',
+      'delta:1:{"file_path":',
+      'delta:1:"/tmp/é🤖.txt"}',
+      'stop:1',
+      'start:2',
+      'delta:2:{"pattern":"é🤖","path":"/tmp"}',
+      'stop:2',
+    ]);
+  });
+
+  it('Ollama-style whole arguments produce exactly one input_json_delta', () => {
+    const ev = events(translate([fixture('ollama-whole-args.sse')]).text);
+    const json = ev.filter((e) => e.data.delta?.type === 'input_json_delta');
+    expect(json).toHaveLength(1);
+  });
+
+  it('the real Anthropic SDK accepts the streams and agrees with accumulateMessage', async () => {
+    for (const g of GOLDEN.filter((x) => !x.error)) {
+      const text = translate([fixture(g.file)]).text;
+      const client = new Anthropic({
+        apiKey: 'test',
+        baseURL: 'http://gateway.test',
+        maxRetries: 0,
+        fetch: async () => new Response(text, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+      });
+      const final = await client.messages.stream({ model: 'claude-opus-5-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+      const ours = accumulateMessage(parseAnthropicSse(text));
+      expect(final.content, g.file).toEqual(ours.content);
+      expect(final.stop_reason).toBe(ours.stop_reason);
+      expect(final.usage).toMatchObject(ours.usage);
+    }
+  });
+
+  it('the SDK raises the mid-stream error', async () => {
+    const text = translate([fixture('openrouter-error.sse')]).text;
+    const client = new Anthropic({
+      apiKey: 'test',
+      baseURL: 'http://gateway.test',
+      maxRetries: 0,
+      fetch: async () => new Response(text, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+    });
+    await expect(client.messages.stream({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).finalMessage()).rejects.toThrow(/Provider returned error/);
+  });
+});
+
+describe('ChatStreamTranslator: behaviour', () => {
+  it('start() emits message_start with zero usage and a ping, once', () => {
+    const t = new ChatStreamTranslator(CTX);
+    const first = parseAnthropicSse(t.start());
+    expect(first.map((e) => e.event)).toEqual(['message_start', 'ping']);
+    expect(first[0].data.message).toMatchObject({ id: 'msg_01STREAM', model: 'claude-opus-5-5', content: [], usage: usage0 });
+    expect(t.start()).toBe('');
+  });
+
+  it('write() before start() starts implicitly', () => {
+    const t = new ChatStreamTranslator(CTX);
+    const text = t.write(sse(delta({ content: 'hi' }, 'stop'), '[DONE]'));
+    expect(accumulateMessage(events(text)).content).toEqual([{ type: 'text', text: 'hi' }]);
+  });
+
+  it('role-only, empty and null chunks open no block; an empty reply is content []', () => {
+    const { text } = translate([sse(delta({ role: 'assistant', content: '' }), delta({ content: null }), delta({}), { choices: [] }, delta({}, 'stop'), '[DONE]')]);
+    const ev = events(text);
+    expect(ev.map((e) => e.event)).toEqual(['message_start', 'ping', 'message_delta', 'message_stop']);
+    expect(accumulateMessage(ev)).toMatchObject({ content: [], stop_reason: 'end_turn' });
+  });
+
+  it('whitespace-only content never opens a text block; it is kept in front of real text', () => {
+    const onlyWs = translate([sse(delta({ content: '\n\n' }), delta({ content: ' ' }), delta({}, 'stop'), '[DONE]')]).text;
+    expect(accumulateMessage(events(onlyWs)).content).toEqual([]);
+    const lead = translate([sse(delta({ reasoning_content: 'hmm' }), delta({ content: '\n\n' }), delta({ content: 'Answer' }), delta({}, 'stop'), '[DONE]')]).text;
+    expect(accumulateMessage(events(lead)).content).toEqual([
+      { type: 'thinking', thinking: 'hmm', signature: sig },
+      { type: 'text', text: '\n\nAnswer' },
+    ]);
+  });
+
+  it("thinkingDisplay 'off' drops reasoning; 'omitted' sends only the signature, carrying the text", () => {
+    const bytes = sse(delta({ reasoning_content: 'step 1, ' }), delta({ reasoning_content: 'step 2' }), delta({ content: 'Done' }), delta({}, 'stop'), '[DONE]');
+    const off = accumulateMessage(events(translate([bytes], { ...CTX, thinkingDisplay: 'off' }).text));
+    expect(off.content).toEqual([{ type: 'text', text: 'Done' }]);
+
+    const text = translate([bytes], { ...CTX, thinkingDisplay: 'omitted' }).text;
+    const ev = events(text);
+    expect(ev.some((e) => e.data.delta?.type === 'thinking_delta')).toBe(false);
+    const msg = accumulateMessage(ev);
+    expect(msg.content[0]).toMatchObject({ type: 'thinking', thinking: '' });
+    expect(decodeEnvelope(msg.content[0].signature)).toEqual({ provider: 'deepseek', model: 'deepseek-v4-pro', reasoning: 'step 1, step 2' });
+  });
+
+  it('reasoning in the `reasoning` field and a second reasoning segment after text get their own blocks', () => {
+    const msg = accumulateMessage(
+      events(translate([sse(delta({ reasoning: 'a' }), delta({ content: 'b' }), delta({ reasoning: 'c' }), delta({ content: 'd' }), delta({}, 'stop'), '[DONE]')]).text),
+    );
+    expect(msg.content.map((b) => b.type)).toEqual(['thinking', 'text', 'thinking', 'text']);
+  });
+
+  it('[DONE] ends the stream; later input and end() add nothing', () => {
+    const t = new ChatStreamTranslator(CTX);
+    let text = t.start() + t.write(sse(delta({ content: 'x' }), '[DONE]'));
+    expect(t.finished).toBe(true);
+    expect(t.write(sse(delta({ content: 'late' })))).toBe('');
+    expect(t.end()).toBe('');
+    expect(t.fail('api_error', 'x')).toBe('');
+    text += '';
+    expect(accumulateMessage(events(text))).toMatchObject({ content: [{ type: 'text', text: 'x' }], stop_reason: 'end_turn' });
+  });
+
+  it('EOF after a finish_reason without [DONE] is a clean end; EOF before it is an error', () => {
+    const clean = translate([sse(delta({ content: 'x' }, 'length'))]);
+    expect(accumulateMessage(events(clean.text)).stop_reason).toBe('max_tokens');
+    const cut = translate([sse(delta({ content: 'x' }))]);
+    const ev = events(cut.text);
+    expect(ev.at(-1)).toEqual({ event: 'error', data: { type: 'error', error: { type: 'api_error', message: 'upstream stream ended before completion' } } });
+    // A final event without its blank line is still processed at EOF.
+    const noBlank = translate([Buffer.from('data: {"choices":[{"delta":{"content":"y"},"finish_reason":"stop"}]}')]);
+    expect(accumulateMessage(events(noBlank.text))).toMatchObject({ content: [{ type: 'text', text: 'y' }], stop_reason: 'end_turn' });
+  });
+
+  it('fail() mid-stream emits one error event and finishes', () => {
+    const t = new ChatStreamTranslator(CTX);
+    const text = t.start() + t.write(sse(delta({ content: 'partial' }))) + t.fail('timeout_error', 'upstream timed out');
+    expect(t.finished).toBe(true);
+    expect(t.end()).toBe('');
+    const ev = events(text);
+    expect(ev.at(-1)!.data.error).toEqual({ type: 'timeout_error', message: 'upstream timed out' });
+  });
+
+  it('mid-stream error objects map to Anthropic error types', () => {
+    const typeFor = (error: object) => {
+      const ev = events(translate([sse(delta({ content: 'x' }), { error, choices: [] })]).text);
+      return ev.at(-1)!.data.error.type;
+    };
+    expect(typeFor({ code: 429, message: 'slow down' })).toBe('rate_limit_error');
+    expect(typeFor({ code: 529, message: 'busy' })).toBe('overloaded_error');
+    expect(typeFor({ code: 503, message: 'busy' })).toBe('overloaded_error');
+    expect(typeFor({ code: '502', message: 'down' })).toBe('overloaded_error');
+    expect(typeFor({ code: 400, message: 'bad' })).toBe('invalid_request_error');
+    expect(typeFor({ code: 500, message: 'oops' })).toBe('api_error');
+    expect(typeFor({ code: 'rate_limit_exceeded', message: 'x' })).toBe('rate_limit_error');
+    expect(typeFor({ message: 'no code' })).toBe('api_error');
+  });
+
+  it('finish_reason "error" without an error object, non-JSON and JSON null payloads are errors', () => {
+    for (const bytes of [sse(delta({ content: 'x' }, 'error')), sse(delta({ content: 'x' }), 'not json'), sse('null')]) {
+      const ev = events(translate([bytes]).text);
+      expect(ev.at(-1)!.event).toBe('error');
+      expect(ev.at(-1)!.data.error.message).toMatch(/mid-stream/);
+    }
+  });
+
+  it('skips comments, keep-alives and empty data lines', () => {
+    const bytes = Buffer.from(': OPENROUTER PROCESSING\n\n:\n\ndata:\n\ndata: ' + JSON.stringify(delta({ content: 'ok' }, 'stop')) + '\n\n: trailing\n\ndata: [DONE]\n\n');
+    expect(accumulateMessage(events(translate([bytes]).text)).content).toEqual([{ type: 'text', text: 'ok' }]);
+  });
+
+  it('reports the matched stop sequence from a vLLM-style stop_reason', () => {
+    const bytes = sse(delta({ content: 'x' }), delta({}, 'stop', { stop_reason: 'END' }), '[DONE]');
+    const msg = accumulateMessage(events(translate([bytes], { ...CTX, stopSequences: ['END'] }).text));
+    expect([msg.stop_reason, msg.stop_sequence]).toEqual(['stop_sequence', 'END']);
+  });
+
+  it('refusal deltas become text with stop_reason refusal', () => {
+    const msg = accumulateMessage(events(translate([sse(delta({ refusal: "I can't" }), delta({}, 'stop'), '[DONE]')]).text));
+    expect(msg).toMatchObject({ content: [{ type: 'text', text: "I can't" }], stop_reason: 'refusal' });
+  });
+
+  it('a call whose first call is still incomplete at the end is flushed whole, in index order', () => {
+    const tc = (index: number, fn: object, id?: string) => delta({ tool_calls: [{ index, ...(id ? { id, type: 'function' } : {}), function: fn }] });
+    const bytes = sse(
+      tc(0, { name: 'A', arguments: '{"a":' }, 'c0'),
+      tc(2, { name: 'C', arguments: '{"c":3}' }, 'c2'),
+      tc(1, { name: 'B', arguments: '{"b":2}' }, 'c1'),
+      tc(0, { arguments: '1}' }),
+      delta({}, 'tool_calls'),
+      '[DONE]',
+    );
+    const msg = accumulateMessage(events(translate([bytes]).text));
+    expect(msg.content).toEqual([
+      { type: 'tool_use', id: 'c0', name: 'A', input: { a: 1 } },
+      { type: 'tool_use', id: 'c1', name: 'B', input: { b: 2 } },
+      { type: 'tool_use', id: 'c2', name: 'C', input: { c: 3 } },
+    ]);
+  });
+
+  it('a call with no arguments yields input {}; a call whose name never came is still delivered', () => {
+    const bytes = sse(
+      delta({ tool_calls: [{ index: 0, id: 'c0', type: 'function', function: { name: 'NoArgs' } }] }),
+      delta({ tool_calls: [{ index: 1, function: { arguments: '{"x":1}' } }] }),
+      delta({}, 'tool_calls'),
+      '[DONE]',
+    );
+    const msg = accumulateMessage(events(translate([bytes]).text));
+    expect(msg.content).toEqual([
+      { type: 'tool_use', id: 'c0', name: 'NoArgs', input: {} },
+      { type: 'tool_use', id: expect.stringMatching(/^toolu_/), name: 'unnamed_tool', input: { x: 1 } },
+    ]);
+    expect(msg.stop_reason).toBe('tool_use');
+  });
+
+  it('arguments sent as an object are serialized, not lost', () => {
+    const bytes = sse(delta({ tool_calls: [{ index: 0, id: 'c0', type: 'function', function: { name: 'X', arguments: { k: 'v' } } }] }), delta({}, 'stop'), '[DONE]');
+    expect(accumulateMessage(events(translate([bytes]).text)).content).toEqual([{ type: 'tool_use', id: 'c0', name: 'X', input: { k: 'v' } }]);
+  });
+
+  it('text after a tool call opens a new text block', () => {
+    const bytes = sse(
+      delta({ tool_calls: [{ index: 0, id: 'c0', type: 'function', function: { name: 'X', arguments: '{}' } }] }),
+      delta({ content: 'after' }),
+      delta({}, 'tool_calls'),
+      '[DONE]',
+    );
+    expect(accumulateMessage(events(translate([bytes]).text)).content.map((b) => b.type)).toEqual(['tool_use', 'text']);
+  });
+
+  it('heartbeat() pings only while the stream is live', () => {
+    const t = new ChatStreamTranslator(CTX);
+    expect(t.heartbeat()).toBe('');
+    t.start();
+    expect(t.heartbeat()).toBe('event: ping\ndata: {"type":"ping"}\n\n');
+    t.write(sse('[DONE]'));
+    expect(t.heartbeat()).toBe('');
+  });
+
+  it('usage getter reflects the latest usage before the end', () => {
+    const t = new ChatStreamTranslator(CTX);
+    t.start();
+    t.write(sse({ choices: [], usage: { prompt_tokens: 10, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 4 } } }));
+    expect(t.usage).toEqual({ input_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 4, output_tokens: 2 });
+    expect(t.stopReason).toBeNull();
+  });
+
+  it('stays within the per-chunk CPU budget', () => {
+    const chunk = (i: number) =>
+      `data: {"id":"chatcmpl-perf","object":"chat.completion.chunk","created":1763700000,"model":"gpt-4.1","choices":[{"index":0,"delta":{"content":"token ${i} é"},"logprobs":null,"finish_reason":null}],"usage":null}\n\n`;
+    const reads: Buffer[] = [];
+    for (let i = 0; i < 1000; i++) reads.push(Buffer.from(chunk(i)));
+    reads.push(Buffer.from('data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'));
+    const run = () => {
+      const t = new ChatStreamTranslator(CTX);
+      let n = t.start().length;
+      for (const r of reads) n += t.write(r).length;
+      return n + t.end().length;
+    };
+    for (let i = 0; i < 20; i++) run();
+    const runs = 50;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++) run();
+    const msPerStream = Number(process.hrtime.bigint() - t0) / 1e6 / runs;
+    // Target ≈ 1 ms per 1000-chunk stream here; the bound leaves room for slow CI machines.
+    expect(msPerStream).toBeLessThan(4);
+  });
+});
