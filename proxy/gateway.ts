@@ -38,12 +38,15 @@ export class Gateway {
     const startedAt = Date.now();
     try {
       for (const port of this.settings.ports) {
-        const lc: ListenerContext = { settings: this.settings, port, client: this.client, catalogs: this.catalogs, redact, log: this.log, startedAt, version: VERSION };
+        // A copy, so the listener reports the port actually bound when the config says 0.
+        const bound: ResolvedPort = { ...port };
+        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, redact, log: this.log, startedAt, version: VERSION };
         const app = createListener(lc);
         this.apps.push(app);
         await app.listen({ port: port.port, host: this.settings.host });
         const address = app.server.address();
         const actual = typeof address === 'object' && address ? address.port : port.port;
+        bound.port = actual;
         const host = this.settings.host.includes(':') ? `[${this.settings.host}]` : this.settings.host;
         this.listening.push({ ...port, port: actual, url: `http://${host}:${actual}` });
       }

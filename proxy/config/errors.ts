@@ -16,5 +16,7 @@ export function formatZodIssues(source: string, error: z.ZodError): string {
     if (issue.code === 'unrecognized_keys') msg = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     return `  ${path}: ${msg}`;
   });
+  // One problem fits on one line; several get a line each.
+  if (lines.length === 1) return `${source} is not a valid Switchboard config: ${lines[0].trim()}`;
   return `${source} is not a valid Switchboard config:\n${lines.join('\n')}`;
 }

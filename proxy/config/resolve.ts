@@ -107,7 +107,7 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
   }
 
   const envBase = firstEnv(env, spec.baseUrlEnv);
-  let baseUrl = pc.baseUrl ?? (envBase ? normaliseEnvUrl(envBase.value) : spec.baseUrl);
+  let baseUrl = pc.baseUrl ?? (envBase ? normaliseEnvUrl(envBase.name, envBase.value) : spec.baseUrl);
   if (alt && !pc.baseUrl) {
     // The alternate API lives under the provider's (possibly overridden) base URL.
     baseUrl = alt.baseUrl.startsWith(spec.baseUrl) ? baseUrl + alt.baseUrl.slice(spec.baseUrl.length) : alt.baseUrl;
@@ -225,7 +225,7 @@ function checkNoLoops(providers: Map<string, ResolvedProvider>, ports: ResolvedP
 
 export function isLoopbackHostname(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || h.startsWith('127.') || h.endsWith('.localhost');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h.endsWith('.localhost');
 }
 
 function firstEnv(env: Env, names: string[] | undefined): { name: string; value: string } | undefined {
@@ -237,12 +237,17 @@ function firstEnv(env: Env, names: string[] | undefined): { name: string; value:
 }
 
 /** OLLAMA_HOST style values: "0.0.0.0:11434", "localhost", "http://host:port". */
-function normaliseEnvUrl(value: string): string {
+function normaliseEnvUrl(name: string, value: string): string {
   const bare = !/^https?:\/\//.test(value.trim());
-  const u = new URL(bare ? `http://${value.trim()}` : value.trim());
+  let u: URL;
+  try {
+    u = new URL(bare ? `http://${value.trim()}` : value.trim());
+  } catch {
+    throw new ConfigError(`$${name}: "${value}" is not a valid URL`);
+  }
   if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1';
-  // Only OLLAMA_HOST is written without a scheme, and its port defaults to 11434.
-  if (bare && !u.port) u.port = '11434';
+  // OLLAMA_HOST is usually written without a scheme, and its port defaults to 11434.
+  if (name === 'OLLAMA_HOST' && bare && !u.port) u.port = '11434';
   return u.toString().replace(/\/+$/, '');
 }
 

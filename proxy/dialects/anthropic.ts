@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { encodeBody } from '../protocol/anthropic/byte-strings.js';
 import { errorEvent, type GatewayError } from '../protocol/anthropic/errors.js';
 import type { ContentBlock, MessagesRequest } from '../protocol/anthropic/types.js';
 import { modelInfoFor } from '../router/model-map.js';
@@ -31,7 +32,7 @@ export const anthropicDialect: Dialect = {
   countTokensRequest(ctx, target) {
     const path = target.provider.countTokensPath;
     if (!path) return null;
-    const body = ctx.body.model === target.model ? ctx.raw : JSON.stringify({ ...ctx.body, model: target.model });
+    const body = ctx.body.model === target.model ? ctx.raw : encodeBody(JSON.stringify({ ...ctx.body, model: target.model }), ctx.byteStrings);
     return { url: target.provider.baseUrl + path + ctx.query, method: 'POST', headers: passthroughHeaders(target, ctx.headers), body };
   },
 };
@@ -55,8 +56,9 @@ export function passthroughBody(ctx: RequestContext, target: Target): Buffer | s
   if (body.model === target.model && !clamp && !foreignThinking) return ctx.raw;
   const out: MessagesRequest = { ...body, model: target.model };
   if (clamp) out.max_tokens = max;
-  if (foreignThinking) out.messages = body.messages.map(stripEnvelopeThinking);
-  return JSON.stringify(out);
+  // A turn left empty is dropped; the API merges the consecutive user turns around it.
+  if (foreignThinking) out.messages = body.messages.map(stripEnvelopeThinking).filter((m) => typeof m.content === 'string' || m.content.length > 0);
+  return encodeBody(JSON.stringify(out), ctx.byteStrings);
 }
 
 function hasEnvelopeThinking(body: MessagesRequest): boolean {
@@ -96,12 +98,16 @@ const CRLF2 = Buffer.from('\r\n\r\n');
 class StreamRelay implements Responder {
   private pending: Buffer | null = null;
   private done = false;
+  /** A message_stop or error event has been relayed (an SSE upstream that ends without one was cut). */
+  private terminal = false;
+  private sse = true;
   committed = false;
 
   constructor(private readonly sink: ClientSink) {}
 
   onStart(_status: number, headers: IncomingHttpHeaders): void {
     const type = single(headers['content-type']) ?? 'text/event-stream';
+    this.sse = type.startsWith('text/event-stream');
     const h = relayHeaders(headers, type.startsWith('text/event-stream') ? 'text/event-stream; charset=utf-8' : type);
     h['cache-control'] = 'no-cache';
     h['x-accel-buffering'] = 'no';
@@ -117,14 +123,19 @@ class StreamRelay implements Responder {
       return;
     }
     this.pending = cut < buf.length ? buf.subarray(cut) : null;
-    this.sink.write(cut === buf.length ? buf : buf.subarray(0, cut));
+    const out = cut === buf.length ? buf : buf.subarray(0, cut);
+    if (!this.terminal) this.terminal = isTerminal(out);
+    this.sink.write(out);
   }
 
   onEnd(): void {
     if (this.done) return;
     this.done = true;
+    const tail = this.pending;
     // A trailing event without its blank line is still an event; pass it on.
-    this.sink.end(this.pending ?? undefined);
+    if (this.terminal || !this.sse || (tail && isTerminal(tail))) this.sink.end(tail ?? undefined);
+    // Cut short with a clean EOF: the client must see a failure, not a truncated message.
+    else this.sink.end(errorEvent('api_error', 'upstream stream ended before completion'));
   }
 
   onError(err: GatewayError): void {
@@ -136,6 +147,11 @@ class StreamRelay implements Responder {
   outcome(): Outcome {
     return {};
   }
+}
+
+/** JSON-quoted, so text that merely mentions these words (escaped quotes) does not count. */
+function isTerminal(buf: Buffer): boolean {
+  return buf.includes('"message_stop"') || buf.includes('"error"');
 }
 
 function lastBoundary(buf: Buffer, sep: Buffer, len: number): number {

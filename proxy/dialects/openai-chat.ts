@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { encodeBody, toUnicode } from '../protocol/anthropic/byte-strings.js';
 import { GatewayError } from '../protocol/anthropic/errors.js';
 import { messageToSse } from '../protocol/anthropic/message-to-sse.js';
 import type { MessagesRequest } from '../protocol/anthropic/types.js';
@@ -16,18 +17,18 @@ import { SseWriter } from './sse-writer.js';
 
 export const openaiChatDialect: Dialect = {
   messagesRequest(ctx, target) {
-    const chat = toChatRequest(ctx.body, chatTarget(target));
+    const chat = toChatRequest(ctx.body, chatTarget(target, ctx.byteStrings));
     return {
       url: target.provider.baseUrl + target.provider.path,
       method: 'POST',
       headers: baseHeaders(target.provider, ctx.headers),
-      body: JSON.stringify(chat),
+      body: encodeBody(JSON.stringify(chat), ctx.byteStrings),
     };
   },
 
   responder(ctx, target, sink) {
     const rc = responseContext(ctx, target);
-    return ctx.stream ? new ChatStreamResponder(rc, sink) : new ChatJsonResponder(rc, sink);
+    return ctx.stream ? new ChatStreamResponder(rc, target.provider.label, sink) : new ChatJsonResponder(rc, target.provider.label, sink);
   },
 
   countTokensRequest() {
@@ -36,7 +37,7 @@ export const openaiChatDialect: Dialect = {
 };
 
 /** The translator's view of a provider + model, from provider data and model facts. */
-export function chatTarget(target: Target): OpenAIChatTarget {
+export function chatTarget(target: Target, byteStrings = false): OpenAIChatTarget {
   const p = target.provider;
   const quirks = p.chat;
   if (!quirks) throw new GatewayError(500, `${p.label} has no openai-chat settings`);
@@ -55,6 +56,7 @@ export function chatTarget(target: Target): OpenAIChatTarget {
     streamUsage: quirks.streamUsage,
     topK: quirks.topK,
     webSearch: quirks.webSearch,
+    byteStrings,
   };
 }
 
@@ -63,7 +65,7 @@ export function responseContext(ctx: RequestContext, target: Target): ResponseCo
     requestedModel: ctx.requestedModel,
     providerId: target.provider.id,
     upstreamModel: target.model,
-    stopSequences: ctx.body.stop_sequences,
+    stopSequences: ctx.byteStrings ? ctx.body.stop_sequences?.map((s) => toUnicode(s, true)) : ctx.body.stop_sequences,
     thinkingDisplay: thinkingDisplay(ctx.body),
     messageId: ctx.messageId,
   };
@@ -88,6 +90,7 @@ class ChatStreamResponder implements Responder {
 
   constructor(
     private readonly rc: ResponseContext,
+    private readonly label: string,
     sink: ClientSink,
   ) {
     this.translator = new ChatStreamTranslator(rc);
@@ -106,12 +109,20 @@ class ChatStreamResponder implements Responder {
 
   onData(chunk: Buffer): void {
     if (this.json) this.json.push(chunk);
-    else this.writer.write(this.translator.write(chunk));
+    else {
+      this.writer.write(this.translator.write(chunk));
+      // [DONE] or a terminal error: end the client's response now, whatever the upstream does next.
+      if (this.translator.finished) this.writer.close('');
+    }
+  }
+
+  get finished(): boolean {
+    return !this.json && this.translator.finished;
   }
 
   onEnd(): void {
     if (this.json) {
-      const message = fromChatCompletion(this.json.parse(this.rc.providerId), this.rc);
+      const message = fromChatCompletion(this.json.parse(this.label), this.rc);
       this.writer.open(messageToSse(message));
       this.writer.close('');
       this.committed = true;
@@ -137,6 +148,7 @@ class ChatJsonResponder implements Responder {
 
   constructor(
     private readonly rc: ResponseContext,
+    private readonly label: string,
     private readonly sink: ClientSink,
   ) {}
 
@@ -147,7 +159,7 @@ class ChatJsonResponder implements Responder {
   }
 
   onEnd(): void {
-    const message = fromChatCompletion(this.collector.parse(this.rc.providerId), this.rc);
+    const message = fromChatCompletion(this.collector.parse(this.label), this.rc);
     this.outcomeValue = { usage: message.usage, stopReason: message.stop_reason };
     this.sink.head(200, { 'content-type': 'application/json' });
     this.sink.end(JSON.stringify(message));

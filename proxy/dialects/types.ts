@@ -21,6 +21,8 @@ export interface RequestContext {
   requestedModel: string;
   stream: boolean;
   messageId: string;
+  /** `body`'s strings are byte strings (protocol/anthropic/byte-strings.ts): re-encode with encodeBody. */
+  byteStrings: boolean;
 }
 
 /** Where a responder writes: the client's HTTP response. */
@@ -46,6 +48,8 @@ export interface Responder {
   onError(err: GatewayError): void;
   /** True once the responder has sent client bytes that rule out a clean error status. */
   readonly committed: boolean;
+  /** True once the client response is complete (terminal event sent) before the upstream ended. */
+  readonly finished?: boolean;
   outcome(): Outcome;
 }
 

@@ -27,6 +27,8 @@ export interface ExecuteResult {
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
+/** How long an upstream may linger after the client's response is complete before it is cut. */
+const LINGER_MS = 1000;
 
 /**
  * The attempt loop: tries each target in order until one answers 2xx. A failure
@@ -65,7 +67,7 @@ export async function execute(ctx: RequestContext, targets: Target[], res: Serve
     const error = mostUseful(errors);
     if (!sink.headersSent) {
       sink.extraHeaders = { ...sink.extraHeaders, 'x-switchboard-attempts': String(attempts.length) };
-      sendError(res, error, sink.extraHeaders);
+      sendError(res, error, sink.extraHeaders, deps.redact);
     }
     return { target: null, attempts, error, outcome: {} };
   } finally {
@@ -88,6 +90,7 @@ function attempt(
     let errHeaders: IncomingHttpHeaders = {};
     let errBody: Buffer[] = [];
     let errSize = 0;
+    let linger: NodeJS.Timeout | null = null;
     let request;
     try {
       request = dialect.messagesRequest(ctx, target);
@@ -108,12 +111,20 @@ function attempt(
       onData(chunk) {
         if (responder) {
           responder.onData(chunk);
+          if (responder.finished && !linger) {
+            // The client already has its whole answer: do not wait on an upstream that
+            // holds the connection open (or keeps streaming after an error); cut it soon.
+            linger = setTimeout(() => call.abort(new Error('response already complete')), LINGER_MS);
+            linger.unref();
+            resolve({ error: null, responder });
+          }
         } else if (errSize < MAX_ERROR_BODY) {
           errBody.push(chunk);
           errSize += chunk.length;
         }
       },
       onEnd() {
+        if (linger) clearTimeout(linger);
         if (!responder) {
           const text = Buffer.concat(errBody).toString('utf8');
           errBody = [];
@@ -134,6 +145,7 @@ function attempt(
         }
       },
       onError(err) {
+        if (linger) clearTimeout(linger);
         const ge = transportError(err, label);
         if (responder) responder.onError(ge);
         resolve({ error: ge, responder });
@@ -180,9 +192,10 @@ function transparencyHeaders(target: Target, attemptNo: number, previous: Attemp
   return h;
 }
 
-export function sendError(res: ServerResponse, error: GatewayError, extra: Record<string, string> = {}): void {
+export function sendError(res: ServerResponse, error: GatewayError, extra: Record<string, string> = {}, redact?: (s: string) => string): void {
   if (res.headersSent || res.writableEnded) return;
-  const body = JSON.stringify(error.toBody());
+  // Upstream words (a 200 carrying an error object, say) may echo a configured key.
+  const body = redact ? redact(JSON.stringify(error.toBody())) : JSON.stringify(error.toBody());
   res.writeHead(error.status, { 'content-type': 'application/json', ...extra, ...error.headers });
   res.end(body);
 }

@@ -4,12 +4,15 @@ import type { ModelInfo, Tier } from '../providers/types.js';
 /** The Claude tier a requested model name belongs to, if it is a Claude name. */
 export function tierOf(model: string): Tier | undefined {
   const m = model.toLowerCase();
+  if (m === 'opus' || m === 'sonnet' || m === 'haiku') return m;
+  // Anything else that is not a claude-* name is one the user chose ("anthropic/claude-3.5-haiku"
+  // on OpenRouter, "my-opus-finetune"): it goes upstream as given.
+  if (!m.startsWith('claude')) return undefined;
   if (m.includes('opus')) return 'opus';
   if (m.includes('sonnet')) return 'sonnet';
   if (m.includes('haiku')) return 'haiku';
   // Other Claude names (new families) get the middle tier's model.
-  if (m.startsWith('claude')) return 'sonnet';
-  return undefined;
+  return 'sonnet';
 }
 
 /** `provider,model` in the model field picks a provider and an upstream model explicitly. */

@@ -4,6 +4,9 @@ import { isLoopbackHostname } from '../config/resolve.js';
 import { HOP_HEADER } from '../dialects/headers.js';
 import { GatewayError } from '../protocol/anthropic/errors.js';
 
+/** Routes that answer without the client key: base-URL probes that reveal nothing. */
+const OPEN_PATHS = new Set(['/', '/health']);
+
 export interface GuardOptions {
   allowedHosts: string[];
   allowedOrigins: string[];
@@ -28,7 +31,9 @@ export function checkRequest(headers: IncomingHttpHeaders, url: string, opts: Gu
   if (headers[HOP_HEADER] !== undefined) {
     return new GatewayError(400, 'request loop: a provider base URL points back at Switchboard', { retryable: false });
   }
-  if (opts.clientApiKey && url.startsWith('/v1/') && !clientKeyMatches(headers, opts.clientApiKey)) {
+  // Deny by default: only the probes stay open. The listener passes the matched route, so
+  // encoded paths ("/%761/messages") and absolute-form targets cannot slip past.
+  if (opts.clientApiKey && !OPEN_PATHS.has(url.split('?')[0]) && !clientKeyMatches(headers, opts.clientApiKey)) {
     return new GatewayError(401, 'invalid x-api-key: this Switchboard requires the client key set in server.clientApiKey', { retryable: false });
   }
   return null;
@@ -50,14 +55,18 @@ function originAllowed(origin: string, extra: string[]): boolean {
 }
 
 function stripPort(host: string): string {
-  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  if (host.startsWith('[')) {
+    // "[::1]" or "[::1]:port"; anything else after the bracket ("[::1].evil.com") is kept and fails.
+    const end = host.indexOf(']') + 1;
+    return end > 0 && /^(:\d*)?$/.test(host.slice(end)) ? host.slice(0, end) : host;
+  }
   const colon = host.lastIndexOf(':');
   return colon === -1 ? host : host.slice(0, colon);
 }
 
 function clientKeyMatches(headers: IncomingHttpHeaders, key: string): boolean {
   const auth = headers.authorization;
-  const given = (typeof headers['x-api-key'] === 'string' && headers['x-api-key']) || (typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : '');
+  const given = (typeof headers['x-api-key'] === 'string' && headers['x-api-key']) || (typeof auth === 'string' && /^bearer /i.test(auth) ? auth.slice(7).trim() : '');
   if (!given) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(key);

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { GatewayError } from '../protocol/anthropic/errors.js';
 import type { ListenerContext } from './context.js';
 import { checkRequest } from './guard.js';
@@ -19,6 +19,10 @@ export function createListener(lc: ListenerContext): FastifyInstance {
     keepAliveTimeout: 65_000,
     forceCloseConnections: 'idle',
     return503OnClosing: false,
+    // Malformed URLs are refused before hooks and the error handler run: keep Anthropic's shape.
+    frameworkErrors: (err, _request, reply) => {
+      (reply as FastifyReply).code(400).type('application/json').send(new GatewayError(400, err.message, { retryable: false }).toBody());
+    },
   });
 
   // Bodies are kept as raw bytes: the anthropic dialect forwards them untouched,
@@ -28,7 +32,7 @@ export function createListener(lc: ListenerContext): FastifyInstance {
 
   const guard = { allowedHosts: lc.settings.allowedHosts, allowedOrigins: lc.settings.allowedOrigins, clientApiKey: lc.settings.clientApiKey };
   app.addHook('onRequest', (request, reply, done) => {
-    const refused = checkRequest(request.headers, request.url, guard);
+    const refused = checkRequest(request.headers, request.routeOptions.url ?? request.url, guard);
     if (refused) {
       reply.code(refused.status).type('application/json').send(refused.toBody());
       return;

@@ -12,7 +12,11 @@ export class ResponseSink implements ClientSink {
   private resumeUpstream: (() => void) | null = null;
   private waitingDrain = false;
 
-  constructor(private readonly res: ServerResponse) {}
+  /** `redact` removes configured secrets from what is sent (an upstream error event may echo a key). */
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly redact?: (s: string) => string,
+  ) {}
 
   /** Wires backpressure to the upstream call of the current attempt. */
   bindFlow(pause: () => void, resume: () => void): void {
@@ -27,6 +31,7 @@ export class ResponseSink implements ClientSink {
 
   write(chunk: string | Buffer): void {
     if (this.res.writableEnded || this.res.destroyed) return;
+    chunk = this.clean(chunk);
     if (!this.res.write(chunk) && !this.waitingDrain && this.pauseUpstream) {
       this.waitingDrain = true;
       this.pauseUpstream();
@@ -40,7 +45,15 @@ export class ResponseSink implements ClientSink {
   end(chunk?: string | Buffer): void {
     if (this.res.writableEnded || this.res.destroyed) return;
     if (chunk === undefined) this.res.end();
-    else this.res.end(chunk);
+    else this.res.end(this.clean(chunk));
+  }
+
+  /** Chunks are whole events or bodies, so a secret is never split across two; untouched bytes stay a Buffer. */
+  private clean(chunk: string | Buffer): string | Buffer {
+    if (!this.redact) return chunk;
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const out = this.redact(text);
+    return out === text ? chunk : out;
   }
 
   get headersSent(): boolean {

@@ -30,10 +30,11 @@ export function isEnvelope(signature: unknown): signature is string {
   return typeof signature === 'string' && signature.startsWith(PREFIX);
 }
 
-export function decodeEnvelope(signature: unknown): ThinkingEnvelope | null {
+/** `byteStrings`: return text as byte strings, to match a request body decoded that way. */
+export function decodeEnvelope(signature: unknown, byteStrings = false): ThinkingEnvelope | null {
   if (!isEnvelope(signature)) return null;
   try {
-    const raw = JSON.parse(Buffer.from(signature.slice(PREFIX.length), 'base64url').toString('utf8')) as Record<string, unknown>;
+    const raw = JSON.parse(Buffer.from(signature.slice(PREFIX.length), 'base64url').toString(byteStrings ? 'latin1' : 'utf8')) as Record<string, unknown>;
     if (typeof raw.p !== 'string' || typeof raw.m !== 'string') return null;
     const env: ThinkingEnvelope = { provider: raw.p, model: raw.m };
     if (typeof raw.r === 'string') env.reasoning = raw.r;

@@ -30,7 +30,11 @@ export function upstreamHttpError(status: number, headers: IncomingHttpHeaders, 
   if (msg.length > MAX_MESSAGE) msg = msg.slice(0, MAX_MESSAGE) + '…';
   const text = msg || `HTTP ${status}`;
   const retryAfter = retryAfterSeconds(headers);
+  // Claude Code reads these on a 429 (subscription limits, reset times); request-id helps support.
   const forwarded: Record<string, string> = {};
+  for (const [name, v] of Object.entries(headers)) {
+    if ((name.startsWith('anthropic-ratelimit-') || name === 'request-id') && typeof v === 'string') forwarded[name] = v;
+  }
   if (status === 400 && /context.length|context_length|maximum context|too many tokens|prompt is too long|exceeds the context/i.test(text)) {
     return new GatewayError(400, `prompt is too long for ${label}: ${text}`, { retryable: false });
   }

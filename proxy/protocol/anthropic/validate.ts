@@ -1,3 +1,4 @@
+import { decodeBody } from './byte-strings.js';
 import { invalidRequest } from './errors.js';
 import type { MessagesRequest } from './types.js';
 
@@ -7,10 +8,16 @@ import type { MessagesRequest } from './types.js';
 
 const ROLES = new Set(['user', 'assistant', 'system']);
 
-export function parseJsonBody(raw: Buffer): unknown {
-  if (raw.length === 0) throw invalidRequest('request body is empty; expected a JSON object');
+/**
+ * Parses a request body. With `allowByteStrings`, strings come back as byte
+ * strings when that is lossless (see byte-strings.ts) and `byteStrings` says so.
+ */
+export function parseJsonBody(raw: Buffer | undefined, allowByteStrings = false): { value: unknown; byteStrings: boolean } {
+  // A POST with no body and no content-type reaches the route with no body at all.
+  if (!raw || raw.length === 0) throw invalidRequest('request body is empty; expected a JSON object');
+  const { text, byteStrings } = decodeBody(raw, allowByteStrings);
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return { value: JSON.parse(text), byteStrings };
   } catch (err) {
     throw invalidRequest(`request body is not valid JSON: ${(err as Error).message}`);
   }

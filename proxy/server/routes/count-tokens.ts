@@ -3,7 +3,6 @@ import { DIALECTS } from '../../dialects/index.js';
 import type { RequestContext } from '../../dialects/types.js';
 import { parseJsonBody, validateMessagesRequest } from '../../protocol/anthropic/validate.js';
 import { planTargets } from '../../router/plan.js';
-import { countRequestTokens } from '../../tokens/count.js';
 import { collect } from '../../upstream/collect.js';
 import type { ListenerContext } from '../context.js';
 import { nextMessageId } from '../ids.js';
@@ -16,7 +15,8 @@ import { nextMessageId } from '../ids.js';
 export function countTokensRoute(app: FastifyInstance, lc: ListenerContext): void {
   app.post('/v1/messages/count_tokens', async (request, reply) => {
     const raw = request.body as Buffer;
-    const body = validateMessagesRequest(parseJsonBody(raw), true);
+    // Real UTF-8 strings here: the local count tokenizes the text itself.
+    const body = validateMessagesRequest(parseJsonBody(raw).value, true);
     const headerProvider = request.headers['x-switchboard-provider'];
     const [target] = planTargets(lc.settings, lc.port, body.model, typeof headerProvider === 'string' ? headerProvider : undefined);
     const q = request.url.indexOf('?');
@@ -28,6 +28,7 @@ export function countTokensRoute(app: FastifyInstance, lc: ListenerContext): voi
       requestedModel: body.model,
       stream: false,
       messageId: nextMessageId(),
+      byteStrings: false,
     };
     const upstream = DIALECTS[target.provider.dialect].countTokensRequest(ctx, target);
     reply.header('x-switchboard-provider', target.provider.id);
@@ -47,6 +48,8 @@ export function countTokensRoute(app: FastifyInstance, lc: ListenerContext): voi
       }
     }
     reply.header('x-switchboard-count', 'local');
+    // Loaded on first use: the BPE tables cost ~60 MB of memory, paid only by ports that count locally.
+    const { countRequestTokens } = await import('../../tokens/count.js');
     return { input_tokens: countRequestTokens(body) };
   });
 }

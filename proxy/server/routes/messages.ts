@@ -15,7 +15,14 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
     const started = performance.now();
     try {
       const raw = request.body as Buffer;
-      const body = validateMessagesRequest(parseJsonBody(raw));
+      const parsed = parseJsonBody(raw, true);
+      let body = validateMessagesRequest(parsed.value);
+      let byteStrings = parsed.byteStrings;
+      if (byteStrings && !isAscii(body.model)) {
+        // Model names are compared and mapped as real strings; this rare case takes the UTF-8 path.
+        body = validateMessagesRequest(parseJsonBody(raw).value);
+        byteStrings = false;
+      }
       const q = request.url.indexOf('?');
       const ctx: RequestContext = {
         body,
@@ -25,12 +32,13 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
         requestedModel: body.model,
         stream: body.stream === true,
         messageId: nextMessageId(),
+        byteStrings,
       };
       const headerProvider = request.headers['x-switchboard-provider'];
       const targets = planTargets(lc.settings, lc.port, body.model, typeof headerProvider === 'string' ? headerProvider : undefined);
-      const result = await execute(ctx, targets, res, new ResponseSink(res), { client: lc.client, redact: lc.redact });
+      const result = await execute(ctx, targets, res, new ResponseSink(res, lc.redact), { client: lc.client, redact: lc.redact });
       if (result.error) {
-        lc.log.warn({ port: lc.port.port, model: body.model, attempts: result.attempts, status: result.error.status }, result.error.message);
+        lc.log.warn({ port: lc.port.port, model: body.model, attempts: result.attempts, status: result.error.status }, lc.redact(result.error.message));
       } else if (lc.log.isLevelEnabled('debug')) {
         lc.log.debug({ port: lc.port.port, model: body.model, provider: result.target?.provider.id, upstreamModel: result.target?.model, attempts: result.attempts.length, ms: Math.round(performance.now() - started), usage: result.outcome.usage }, 'message');
       }
@@ -40,4 +48,9 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
       sendError(res, ge);
     }
   });
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }

@@ -28,6 +28,8 @@ export interface OpenAIChatTarget {
   topK: boolean;
   /** Map Anthropic's web_search server tool to the provider's equivalent, if any. */
   webSearch: 'none' | 'openrouter';
+  /** The request's strings are byte strings (protocol/anthropic/byte-strings.ts); text we add must match. */
+  byteStrings?: boolean;
 }
 
 /** Per-request facts the response side needs. */

@@ -268,7 +268,7 @@ function addAssistant(messages: ChatMessage[], content: string | ContentBlock[],
     } else if (b.type === 'thinking' && echo !== 'none') {
       // Only our own envelope for this exact provider+model restores reasoning; Anthropic
       // signatures and other providers' envelopes are dropped, never forwarded.
-      const env = decodeEnvelope(b.signature);
+      const env = decodeEnvelope(b.signature, target.byteStrings === true);
       if (env && env.provider === target.providerId && env.model === target.model) {
         const r = b.thinking || env.reasoning || '';
         if (r) reasoning += r;
