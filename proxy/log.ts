@@ -18,13 +18,27 @@ export function createLogger(level: string): Logger {
   );
 }
 
-/** Builds a function that replaces every configured secret in text with [redacted]. */
-export function secretRedactor(secrets: Array<string | undefined>): (s: string) => string {
-  const list = secrets.filter((s): s is string => !!s && s.length >= 6);
-  if (list.length === 0) return (s) => s;
-  return (s) => {
+/** Replaces every configured secret in text with [redacted]; `found` tests a chunk without decoding it. */
+export interface Redact {
+  (s: string): string;
+  found(chunk: string | Buffer): boolean;
+}
+
+export function secretRedactor(secrets: Array<string | undefined>): Redact {
+  const list = [...new Set(secrets.filter((s): s is string => !!s && s.length >= 6))];
+  const bytes = list.map((s) => Buffer.from(s));
+  const redact = ((s: string) => {
     let out = s;
     for (const secret of list) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
     return out;
+  }) as Redact;
+  redact.found = (chunk) => {
+    if (typeof chunk === 'string') {
+      for (const secret of list) if (chunk.includes(secret)) return true;
+      return false;
+    }
+    for (const b of bytes) if (chunk.indexOf(b) !== -1) return true;
+    return false;
   };
+  return redact;
 }

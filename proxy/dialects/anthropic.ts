@@ -149,9 +149,15 @@ class StreamRelay implements Responder {
   }
 }
 
-/** JSON-quoted, so text that merely mentions these words (escaped quotes) does not count. */
+/**
+ * Whether the last event in `buf` ends the message. Only the last event is read
+ * (a terminal event is always last). JSON-quoted, so text that merely mentions
+ * these words (escaped quotes) does not count.
+ */
 function isTerminal(buf: Buffer): boolean {
-  return buf.includes('"message_stop"') || buf.includes('"error"');
+  const start = buf.lastIndexOf('event:', buf.length - 2);
+  const last = start <= 0 ? buf : buf.subarray(start);
+  return last.includes('"message_stop"') || last.includes('"error"');
 }
 
 function lastBoundary(buf: Buffer, sep: Buffer, len: number): number {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Redact } from '../log.js';
 import type { ResolvedPort, Settings } from '../config/resolve.js';
 import type { CatalogCache } from '../providers/catalog.js';
 import type { UpstreamClient } from '../upstream/client.js';
@@ -9,7 +10,7 @@ export interface ListenerContext {
   port: ResolvedPort;
   client: UpstreamClient;
   catalogs: CatalogCache;
-  redact: (s: string) => string;
+  redact: Redact;
   log: Logger;
   startedAt: number;
   version: string;

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ClientSink } from '../dialects/types.js';
+import type { Redact } from '../log.js';
 
 /**
  * The client's HTTP response as dialects see it. Adds the transparency headers
@@ -15,7 +16,7 @@ export class ResponseSink implements ClientSink {
   /** `redact` removes configured secrets from what is sent (an upstream error event may echo a key). */
   constructor(
     private readonly res: ServerResponse,
-    private readonly redact?: (s: string) => string,
+    private readonly redact?: Redact,
   ) {}
 
   /** Wires backpressure to the upstream call of the current attempt. */
@@ -43,6 +44,12 @@ export class ResponseSink implements ClientSink {
   }
 
   end(chunk?: string | Buffer): void {
+    if (this.waitingDrain) {
+      // 'drain' never fires on an ending response: let undici read the upstream to its end so
+      // the connection goes back to the keep-alive pool instead of being aborted.
+      this.waitingDrain = false;
+      this.resumeUpstream?.();
+    }
     if (this.res.writableEnded || this.res.destroyed) return;
     if (chunk === undefined) this.res.end();
     else this.res.end(this.clean(chunk));
@@ -50,10 +57,8 @@ export class ResponseSink implements ClientSink {
 
   /** Chunks are whole events or bodies, so a secret is never split across two; untouched bytes stay a Buffer. */
   private clean(chunk: string | Buffer): string | Buffer {
-    if (!this.redact) return chunk;
-    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    const out = this.redact(text);
-    return out === text ? chunk : out;
+    if (!this.redact || !this.redact.found(chunk)) return chunk;
+    return this.redact(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
   }
 
   get headersSent(): boolean {

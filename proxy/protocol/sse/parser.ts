@@ -30,9 +30,12 @@ export class SseParser {
     const out: SseEvent[] = [];
     let start = 0;
     const len = input.length;
+    // Searched once and again only when passed: most streams have no CR at all, and
+    // rescanning the rest of a 64 KB read for every line would be quadratic.
+    let cr = input.indexOf('\r');
     for (;;) {
       const lf = input.indexOf('\n', start);
-      const cr = input.indexOf('\r', start);
+      if (cr !== -1 && cr < start) cr = input.indexOf('\r', start);
       let end: number;
       let next: number;
       if (cr !== -1 && (lf === -1 || cr < lf)) {

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { DIALECTS } from '../../dialects/index.js';
-import type { RequestContext } from '../../dialects/types.js';
 import { parseJsonBody, validateMessagesRequest } from '../../protocol/anthropic/validate.js';
 import { planTargets } from '../../router/plan.js';
 import { collect } from '../../upstream/collect.js';
 import type { ListenerContext } from '../context.js';
-import { nextMessageId } from '../ids.js';
+import { headerProvider, requestContext } from '../request-context.js';
 
 /**
  * Passed through to Anthropic-dialect providers that offer it; counted locally
@@ -17,19 +16,8 @@ export function countTokensRoute(app: FastifyInstance, lc: ListenerContext): voi
     const raw = request.body as Buffer;
     // Real UTF-8 strings here: the local count tokenizes the text itself.
     const body = validateMessagesRequest(parseJsonBody(raw).value, true);
-    const headerProvider = request.headers['x-switchboard-provider'];
-    const [target] = planTargets(lc.settings, lc.port, body.model, typeof headerProvider === 'string' ? headerProvider : undefined);
-    const q = request.url.indexOf('?');
-    const ctx: RequestContext = {
-      body,
-      raw,
-      query: q === -1 ? '' : request.url.slice(q),
-      headers: request.headers,
-      requestedModel: body.model,
-      stream: false,
-      messageId: nextMessageId(),
-      byteStrings: false,
-    };
+    const [target] = planTargets(lc.settings, lc.port, body.model, headerProvider(request));
+    const ctx = requestContext(request, raw, body, false, false);
     const upstream = DIALECTS[target.provider.dialect].countTokensRequest(ctx, target);
     reply.header('x-switchboard-provider', target.provider.id);
     if (upstream) {

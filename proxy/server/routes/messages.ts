@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { RequestContext } from '../../dialects/types.js';
 import { GatewayError } from '../../protocol/anthropic/errors.js';
 import { parseJsonBody, validateMessagesRequest } from '../../protocol/anthropic/validate.js';
 import { execute, sendError } from '../../router/execute.js';
 import { planTargets } from '../../router/plan.js';
 import type { ListenerContext } from '../context.js';
-import { nextMessageId } from '../ids.js';
+import { headerProvider, requestContext } from '../request-context.js';
 import { ResponseSink } from '../sink.js';
 
 export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
@@ -23,19 +22,8 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
         body = validateMessagesRequest(parseJsonBody(raw).value);
         byteStrings = false;
       }
-      const q = request.url.indexOf('?');
-      const ctx: RequestContext = {
-        body,
-        raw,
-        query: q === -1 ? '' : request.url.slice(q),
-        headers: request.headers,
-        requestedModel: body.model,
-        stream: body.stream === true,
-        messageId: nextMessageId(),
-        byteStrings,
-      };
-      const headerProvider = request.headers['x-switchboard-provider'];
-      const targets = planTargets(lc.settings, lc.port, body.model, typeof headerProvider === 'string' ? headerProvider : undefined);
+      const ctx = requestContext(request, raw, body, byteStrings, body.stream === true);
+      const targets = planTargets(lc.settings, lc.port, body.model, headerProvider(request));
       const result = await execute(ctx, targets, res, new ResponseSink(res, lc.redact), { client: lc.client, redact: lc.redact });
       if (result.error) {
         lc.log.warn({ port: lc.port.port, model: body.model, attempts: result.attempts, status: result.error.status }, lc.redact(result.error.message));
