@@ -1,12 +1,12 @@
-// The gateway under test, in its own process: the built dist/ Gateway with the
-// same config path as `switchboard serve` (schema parse + resolveSettings), log
-// level silent. Started by bench/run.js with child_process.fork.
+// The gateway under test, in its own process: the built dist/ Gateway, with the
+// config going through the same path as `switchboard serve` (schema parse, then
+// resolveSettings). Started by bench/run.js with child_process.fork.
 //
-//   argv[2]   upstream base URL (http://127.0.0.1:PORT)
-//   stdout    one line: {"ports":{"oa":N,"an":N,"oa-paced":N,"an-paced":N},"rss":...}
-//   IPC in    {id, cmd:'stats'}                    -> {id, cpu, rss, maxRssKb, heapUsed}
-//             {id, cmd:'prof-start', intervalUs}   -> {id}          (inspector CPU profile)
-//             {id, cmd:'prof-stop', file}          -> {id, file}    (writes .cpuprofile)
+//   argv[2]   the config file's JSON (providers, ports on 0, logLevel silent)
+//   stdout    one line: {"ports":{"<provider id>":PORT,...},"rss":BYTES,"maxRssKb":KB}
+//   IPC in    {id, cmd:'stats'}                    -> {id, cpu, rss, heapTotal, heapUsed, external, arrayBuffers, maxRssKb}
+//             {id, cmd:'prof-start', intervalUs}   -> {id}          (in-process inspector CPU profile)
+//             {id, cmd:'prof-stop', file}          -> {id, file}    (writes a .cpuprofile)
 //             {id, cmd:'exit'}                     -> stops the gateway, exits 0
 //
 // Exits on its own when the driver disconnects.
@@ -17,34 +17,17 @@ import { ConfigSchema } from '../dist/proxy/config/schema.js';
 import { resolveSettings } from '../dist/proxy/config/resolve.js';
 import { Gateway } from '../dist/proxy/gateway.js';
 
-const upstream = process.argv[2];
-if (!upstream) {
-  console.error('usage: gateway-child.js UPSTREAM_URL');
+if (!process.argv[2]) {
+  console.error('usage: gateway-child.js CONFIG_JSON');
   process.exit(2);
 }
-
-const config = ConfigSchema.parse({
-  server: { logLevel: 'silent' },
-  providers: {
-    oa: { type: 'openai-compatible', baseUrl: upstream, apiKey: 'bench', maxOutputTokens: 8192 },
-    an: { type: 'anthropic-compatible', baseUrl: upstream },
-    // Same providers against the upstream's /paced prefix: one SSE event per upstream write.
-    'oa-paced': { type: 'openai-compatible', baseUrl: upstream + '/paced', apiKey: 'bench', maxOutputTokens: 8192 },
-    'an-paced': { type: 'anthropic-compatible', baseUrl: upstream + '/paced' },
-  },
-  ports: [
-    { port: 0, use: 'oa' },
-    { port: 0, use: 'an' },
-    { port: 0, use: 'oa-paced' },
-    { port: 0, use: 'an-paced' },
-  ],
-});
+const config = ConfigSchema.parse(JSON.parse(process.argv[2]));
 const settings = resolveSettings(config, {});
 const gateway = new Gateway(settings);
 const listening = await gateway.start();
 
 const ports = Object.fromEntries(listening.map((p) => [p.use, p.port]));
-process.stdout.write(JSON.stringify({ ports, rss: process.memoryUsage.rss() }) + '\n');
+process.stdout.write(JSON.stringify({ ports, rss: process.memoryUsage.rss(), maxRssKb: process.resourceUsage().maxRSS }) + '\n');
 
 let session = null;
 
@@ -52,7 +35,7 @@ async function handle(m) {
   switch (m.cmd) {
     case 'stats': {
       const mem = process.memoryUsage();
-      return { cpu: process.cpuUsage(), rss: mem.rss, heapUsed: mem.heapUsed, maxRssKb: process.resourceUsage().maxRSS };
+      return { cpu: process.cpuUsage(), rss: mem.rss, heapTotal: mem.heapTotal, heapUsed: mem.heapUsed, external: mem.external, arrayBuffers: mem.arrayBuffers, maxRssKb: process.resourceUsage().maxRSS };
     }
     case 'prof-start': {
       session ??= new Session();

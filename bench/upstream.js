@@ -11,8 +11,9 @@
 // is closer to a real model emitting tokens. Other bodies get a small JSON answer.
 // The request body is never parsed: only scanned for the stream flag.
 //
-// Started with child_process.fork: prints {"port":N} on stdout, answers
-// {cmd:'stats'} IPC messages with its CPU usage and the last body sizes it saw,
+// Started with child_process.fork: prints {"port":N,...} on stdout, answers
+// {cmd:'stats'} IPC messages with its CPU usage, connection count and the last
+// body sizes it saw, {cmd:'last-bodies'} with the last body of each kind (base64),
 // and exits when its parent goes away.
 
 import { createServer } from 'node:http';
@@ -83,7 +84,9 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache
 
 // ------------------------------------------------------------------ server
 
-const stats = { requests: 0, streams: 0, lastBodyBytes: {}, errors: 0 };
+const stats = { requests: 0, streams: 0, connections: 0, lastBodyBytes: {}, errors: 0 };
+/** The last body of each kind, by reference (no copy), for the driver's byte-for-byte check. */
+const lastBodies = {};
 
 function route(url) {
   const q = url.indexOf('?');
@@ -117,7 +120,9 @@ const server = createServer((req, res) => {
     stats.requests++;
     const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
     const stream = body.indexOf(STREAM_FLAG) !== -1;
-    stats.lastBodyBytes[`${r.kind}${stream ? '-stream' : ''}`] = size;
+    const kind = `${r.kind}${stream ? '-stream' : ''}`;
+    stats.lastBodyBytes[kind] = size;
+    lastBodies[kind] = body;
     if (!stream) {
       const answer = r.kind === 'openai' ? openaiJson : anthropicJson;
       res.writeHead(200, JSON_HEADERS(answer.length));
@@ -145,6 +150,7 @@ const server = createServer((req, res) => {
     next();
   });
 });
+server.on('connection', () => stats.connections++);
 server.keepAliveTimeout = 120_000;
 server.headersTimeout = 130_000;
 server.requestTimeout = 0;
@@ -157,6 +163,8 @@ server.listen(0, '127.0.0.1', () => {
 process.on('message', (m) => {
   if (m && m.cmd === 'stats') {
     process.send({ id: m.id, cpu: process.cpuUsage(), rss: process.memoryUsage.rss(), maxRssKb: process.resourceUsage().maxRSS, ...stats });
+  } else if (m && m.cmd === 'last-bodies') {
+    process.send({ id: m.id, bodies: Object.fromEntries(Object.entries(lastBodies).map(([k, b]) => [k, b.toString('base64')])) });
   } else if (m && m.cmd === 'exit') {
     process.exit(0);
   }

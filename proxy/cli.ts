@@ -91,6 +91,14 @@ export function banner(settings: Settings, ports: ListeningPort[], path: string 
     }
   }
   for (const note of settings.notes) lines.push(`  note: ${note}`);
+  if (settings.providers.size === 0) {
+    lines.push(
+      '',
+      'No provider is enabled yet. Set a key and restart, for example:',
+      '  export OPENROUTER_API_KEY=...   (or GITHUB_TOKEN, OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPSEEK_API_KEY, OLLAMA_HOST)',
+      `or write a config file (${path ?? '~/.config/switchboard/config.json'}; see examples/config.example.json).`,
+    );
+  }
   const main = ports.find((p) => p.use === 'router') ?? ports[0];
   if (main) {
     lines.push('', 'Point Claude Code at it:', `  export ANTHROPIC_BASE_URL=${main.url}`);
