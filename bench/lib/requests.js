@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECTS } from '../../dist/proxy/dialects/index.js';
+import { parseJsonBody } from '../../dist/proxy/protocol/anthropic/validate.js';
 import { planTargets } from '../../dist/proxy/router/plan.js';
 import { ROOT } from './plan.js';
 
@@ -80,10 +81,11 @@ export const providerIds = (name) => (name === 'openai-chat' ? { pid: 'oa', pace
  * with the gateway's own (dist/) planning and dialect code.
  */
 function upstreamRequest(settings, providerId, raw) {
-  const body = JSON.parse(raw.toString('utf8'));
+  // Parsed exactly as the /v1/messages route does (byte strings when lossless).
+  const { value: body, byteStrings } = parseJsonBody(raw, true);
   const port = settings.ports.find((p) => p.use === providerId);
   const [target] = planTargets(settings, port, body.model, undefined);
-  const ctx = { body, raw, query: '?beta=true', headers: CLIENT_HEADERS, requestedModel: body.model, stream: body.stream === true, messageId: 'msg_bench' };
+  const ctx = { body, raw, query: '?beta=true', headers: CLIENT_HEADERS, requestedModel: body.model, stream: body.stream === true, messageId: 'msg_bench', byteStrings };
   const req = DIALECTS[target.provider.dialect].messagesRequest(ctx, target);
   const url = new URL(req.url);
   const bytes = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;

@@ -3,12 +3,13 @@ import { encodeBody, toUnicode } from '../protocol/anthropic/byte-strings.js';
 import { GatewayError } from '../protocol/anthropic/errors.js';
 import { messageToSse } from '../protocol/anthropic/message-to-sse.js';
 import type { MessagesRequest } from '../protocol/anthropic/types.js';
-import type { ChatCompletion } from '../protocol/openai/types.js';
+import type { ChatCompletion, ChatRequest } from '../protocol/openai/types.js';
 import { modelInfoFor } from '../router/model-map.js';
 import type { OpenAIChatTarget, ResponseContext } from '../translate/openai-chat/options.js';
 import { toChatRequest } from '../translate/openai-chat/request.js';
 import { fromChatCompletion } from '../translate/openai-chat/response.js';
 import { ChatStreamTranslator } from '../translate/openai-chat/stream.js';
+import { ToolsJsonCache } from '../translate/openai-chat/tools-cache.js';
 import { baseHeaders, single } from './headers.js';
 import type { ClientSink, Dialect, Outcome, RequestContext, Responder, Target } from './types.js';
 import { SseWriter } from './sse-writer.js';
@@ -22,7 +23,7 @@ export const openaiChatDialect: Dialect = {
       url: target.provider.baseUrl + target.provider.path,
       method: 'POST',
       headers: baseHeaders(target.provider, ctx.headers),
-      body: encodeBody(JSON.stringify(chat), ctx.byteStrings),
+      body: serialise(chat, ctx),
     };
   },
 
@@ -35,6 +36,21 @@ export const openaiChatDialect: Dialect = {
     return null;
   },
 };
+
+const toolsCache = new ToolsJsonCache();
+
+const CLOSE = Buffer.from('}');
+
+/** The chat request as bytes; the tool definitions come from the cache when the client resends known ones. */
+function serialise(chat: ChatRequest, ctx: RequestContext): Buffer {
+  const tools = chat.tools;
+  if (!tools || !ctx.byteStrings || !Array.isArray(ctx.body.tools)) return encodeBody(JSON.stringify(chat), ctx.byteStrings);
+  const toolsBytes = toolsCache.bytes(ctx.raw, ctx.body, tools);
+  chat.tools = undefined;
+  const rest = JSON.stringify(chat);
+  chat.tools = tools;
+  return Buffer.concat([Buffer.from(rest.slice(0, -1) + ',"tools":', 'latin1'), toolsBytes, CLOSE]);
+}
 
 /** The translator's view of a provider + model, from provider data and model facts. */
 export function chatTarget(target: Target, byteStrings = false): OpenAIChatTarget {
