@@ -4,13 +4,14 @@ import type {
   ImageBlock,
   MessagesRequest,
   TextBlock,
-  ThinkingConfig,
   Tool,
   ToolResultBlock,
 } from '../../protocol/anthropic/types.js';
-import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolCall } from '../../protocol/openai/types.js';
+import type { ChatContentPart, ChatMessage, ChatRequest, ChatToolCall } from '../../protocol/openai/types.js';
 import { decodeEnvelope } from '../../sessions/thinking-envelope.js';
 import type { OpenAIChatTarget } from './options.js';
+import { addReasoning } from './request-reasoning.js';
+import { addTools } from './request-tools.js';
 
 // Anthropic Messages request → OpenAI Chat Completions request.
 // Hot path (every Claude Code turn, ~50 KB): one pass over the body, no deep
@@ -22,7 +23,6 @@ import type { OpenAIChatTarget } from './options.js';
 const BILLING_PREFIX = 'x-anthropic-billing-header:';
 const TOOL_ERROR_PREFIX = '[tool error] ';
 
-type Effort = 'low' | 'medium' | 'high';
 type SystemContent = string | ChatContentPart[];
 
 export function toChatRequest(req: MessagesRequest, target: OpenAIChatTarget): ChatRequest {
@@ -282,110 +282,6 @@ function addAssistant(messages: ChatMessage[], content: string | ContentBlock[],
   if (calls) msg.tool_calls = calls;
   if (reasoning && echo !== 'none') msg[echo] = reasoning;
   messages.push(msg);
-}
-
-// ---------------------------------------------------------------- tools
-
-function addTools(out: ChatRequest, req: MessagesRequest, target: OpenAIChatTarget): void {
-  const tools = req.tools;
-  if (!Array.isArray(tools) || tools.length === 0) return;
-  const fns: ChatTool[] = [];
-  for (let i = 0; i < tools.length; i++) {
-    const t = tools[i] as Tool & { defer_loading?: boolean; description?: string; input_schema?: Record<string, unknown> };
-    // Deferred tools are loaded through ToolSearch; exposing them would let the model call a placeholder.
-    if (t.defer_loading === true) continue;
-    if (t.type === undefined || t.type === 'custom') {
-      const fn: ChatTool['function'] = { name: t.name, parameters: parameters(t.input_schema) };
-      if (typeof t.description === 'string') fn.description = t.description;
-      fns.push({ type: 'function', function: fn });
-    } else if (target.webSearch === 'openrouter' && t.type.startsWith('web_search_')) {
-      const max = typeof t.max_uses === 'number' ? t.max_uses : 5;
-      (out.plugins ??= []).push({ id: 'web', max_results: max });
-    }
-    // Other server tools (code_execution, bash, text_editor, web_fetch, memory, tool_search...) have no upstream equivalent.
-  }
-  if (fns.length === 0) return; // tool_choice without tools is a 400 on several backends
-  out.tools = fns;
-
-  const choice = req.tool_choice;
-  if (!choice) return;
-  switch (choice.type) {
-    case 'auto':
-      out.tool_choice = 'auto';
-      break;
-    case 'any':
-      out.tool_choice = 'required';
-      break;
-    case 'none':
-      out.tool_choice = 'none';
-      break;
-    case 'tool':
-      // Naming a tool we dropped (server tool, deferred) would be an upstream 400.
-      for (let i = 0; i < fns.length; i++) {
-        if (fns[i].function.name === choice.name) {
-          out.tool_choice = { type: 'function', function: { name: choice.name } };
-          break;
-        }
-      }
-      break;
-  }
-  if ('disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use === true) out.parallel_tool_calls = false;
-}
-
-/** input_schema minus top-level `$schema` (strict validators reject it); a shallow copy, never a deep clone. */
-function parameters(schema: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!schema || typeof schema !== 'object') return { type: 'object', properties: {} };
-  if (!('$schema' in schema)) return schema;
-  const copy: Record<string, unknown> = {};
-  for (const k in schema) if (k !== '$schema') copy[k] = schema[k];
-  return copy;
-}
-
-// ---------------------------------------------------------------- reasoning
-
-function addReasoning(out: ChatRequest, req: MessagesRequest, target: OpenAIChatTarget): void {
-  const thinking: ThinkingConfig | undefined = req.thinking;
-  if (!thinking || target.reasoning === 'none') return;
-  if (thinking.type === 'disabled') {
-    if (target.reasoning === 'deepseek') out.thinking = { type: 'disabled' };
-    return;
-  }
-  if (thinking.type !== 'enabled' && thinking.type !== 'adaptive') return;
-  const raw = req.output_config?.effort;
-  const budget = thinking.type === 'enabled' && typeof thinking.budget_tokens === 'number' ? thinking.budget_tokens : undefined;
-  const fromConfig = configEffort(raw);
-  const effort: Effort = fromConfig ?? (budget !== undefined ? budgetEffort(budget) : 'medium');
-  switch (target.reasoning) {
-    case 'openai':
-      out.reasoning_effort = effort;
-      break;
-    case 'openrouter':
-      out.reasoning = !fromConfig && budget !== undefined ? { max_tokens: budget } : { effort };
-      break;
-    case 'deepseek':
-      // DeepSeek knows low | high | max.
-      out.thinking = { type: 'enabled' };
-      out.reasoning_effort = raw === 'xhigh' || raw === 'max' ? 'max' : effort === 'low' ? 'low' : 'high';
-      break;
-  }
-}
-
-function configEffort(raw: string | undefined): Effort | undefined {
-  switch (raw) {
-    case 'low':
-    case 'medium':
-    case 'high':
-      return raw;
-    case 'xhigh':
-    case 'max':
-      return 'high';
-    default:
-      return undefined;
-  }
-}
-
-function budgetEffort(budget: number): Effort {
-  return budget < 4096 ? 'low' : budget < 16384 ? 'medium' : 'high';
 }
 
 // ---------------------------------------------------------------- helpers
