@@ -4,7 +4,6 @@ import type {
   ImageBlock,
   MessagesRequest,
   TextBlock,
-  Tool,
   ToolResultBlock,
 } from '../../protocol/anthropic/types.js';
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatToolCall } from '../../protocol/openai/types.js';
