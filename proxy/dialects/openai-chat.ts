@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { encodeBody, toUnicode } from '../protocol/anthropic/byte-strings.js';
 import { GatewayError } from '../protocol/anthropic/errors.js';
 import { messageToSse } from '../protocol/anthropic/message-to-sse.js';
-import type { MessagesRequest } from '../protocol/anthropic/types.js';
+import type { ErrorType, MessagesRequest } from '../protocol/anthropic/types.js';
 import type { ChatCompletion, ChatRequest } from '../protocol/openai/types.js';
 import { modelInfoFor } from '../router/model-map.js';
 import type { OpenAIChatTarget, ResponseContext } from '../translate/openai-chat/options.js';
@@ -97,11 +97,27 @@ function isJson(headers: IncomingHttpHeaders): boolean {
   return (single(headers['content-type']) ?? '').includes('json');
 }
 
-/** Streams translated events; falls back to synthesising a stream when the upstream answers with JSON. */
+/**
+ * Longest the client waits for response headers while they are held back. Until
+ * the upstream produces its first content, nothing is sent, so a provider that
+ * answers 200 and then fails at once (OpenRouter reports provider errors that
+ * way) can still be replaced by the next target; after this, the stream opens.
+ */
+const HOLD_MS = 2000;
+
+/**
+ * Streams translated events; falls back to synthesising a stream when the
+ * upstream answers with JSON. Holds the client's headers until the first content
+ * (or HOLD_MS), so a failure before any output can still fall back.
+ */
 class ChatStreamResponder implements Responder {
   private readonly translator: ChatStreamTranslator;
   private readonly writer: SseWriter;
   private json: ChatJsonCollector | null = null;
+  /** Frames produced before the first content and not sent yet. */
+  private held = '';
+  private holdTimer: NodeJS.Timeout | null = null;
+  private early: GatewayError | null = null;
   committed = false;
 
   constructor(
@@ -119,21 +135,32 @@ class ChatStreamResponder implements Responder {
       this.json = new ChatJsonCollector();
       return;
     }
-    this.writer.open(this.translator.start());
-    this.committed = true;
+    this.held = this.translator.start();
+    this.holdTimer = setTimeout(() => this.release(''), HOLD_MS);
+    this.holdTimer.unref();
   }
 
   onData(chunk: Buffer): void {
-    if (this.json) this.json.push(chunk);
-    else {
-      this.writer.write(this.translator.write(chunk));
-      // [DONE] or a terminal error: end the client's response now, whatever the upstream does next.
-      if (this.translator.finished) this.writer.close('');
+    if (this.json) {
+      this.json.push(chunk);
+      return;
     }
+    const out = this.translator.write(chunk);
+    if (this.committed) this.writer.write(out);
+    else if (this.translator.hasContent || (this.translator.finished && !this.translator.failure)) this.release(out);
+    else if (this.translator.finished) this.failEarly();
+    else this.held += out;
+    // [DONE] or a terminal error: end the client's response now, whatever the upstream does next.
+    if (this.translator.finished && this.committed) this.writer.close('');
+  }
+
+  /** Set when the upstream failed before producing any content: nothing was sent, the caller may fall back. */
+  get earlyFailure(): GatewayError | null {
+    return this.early;
   }
 
   get finished(): boolean {
-    return !this.json && this.translator.finished;
+    return !this.json && (this.translator.finished || this.early !== null);
   }
 
   onEnd(): void {
@@ -144,18 +171,62 @@ class ChatStreamResponder implements Responder {
       this.committed = true;
       return;
     }
-    this.writer.close(this.translator.end());
+    if (this.early) return;
+    const out = this.translator.end();
+    if (!this.committed) {
+      if (!this.translator.hasContent && this.translator.failure) {
+        this.failEarly();
+        return;
+      }
+      this.release('');
+    }
+    this.writer.close(out);
   }
 
   onError(err: GatewayError): void {
-    if (this.json || !this.committed) return; // nothing sent yet: the caller answers with a status
+    this.clearHold();
+    if (this.json || !this.committed) return; // nothing sent yet: the caller answers with a status, or falls back
     this.writer.close(this.translator.fail(err.type, err.message));
   }
 
   outcome(): Outcome {
     return { usage: this.translator.usage, stopReason: this.translator.stopReason };
   }
+
+  /** Opens the client's stream with everything held so far. */
+  private release(out: string): void {
+    if (this.committed || this.early) return;
+    this.clearHold();
+    this.committed = true;
+    this.writer.open(this.held + out);
+    this.held = '';
+  }
+
+  private failEarly(): void {
+    this.clearHold();
+    const f = this.translator.failure;
+    if (f) this.early = earlyError(f.type, f.message, this.label);
+  }
+
+  private clearHold(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+  }
 }
+
+/** An in-stream upstream error, before any content, as the HTTP error the client would have got. */
+function earlyError(type: ErrorType, message: string, label: string): GatewayError {
+  const status = STATUS_BY_TYPE[type] ?? 502;
+  return new GatewayError(status, `${label}: ${message}`, { type: status === 502 ? 'api_error' : type });
+}
+
+const STATUS_BY_TYPE: Partial<Record<ErrorType, number>> = {
+  rate_limit_error: 429,
+  overloaded_error: 529,
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+};
 
 class ChatJsonResponder implements Responder {
   private readonly collector = new ChatJsonCollector();

@@ -50,6 +50,11 @@ export interface Responder {
   readonly committed: boolean;
   /** True once the client response is complete (terminal event sent) before the upstream ended. */
   readonly finished?: boolean;
+  /**
+   * Set when the upstream answered 2xx but failed before any content reached the client:
+   * nothing was sent, so the attempt counts as failed and the next target may be tried.
+   */
+  readonly earlyFailure?: GatewayError | null;
   outcome(): Outcome;
 }
 

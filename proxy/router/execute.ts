@@ -111,6 +111,12 @@ function attempt(
       onData(chunk) {
         if (responder) {
           responder.onData(chunk);
+          if (responder.earlyFailure) {
+            // Resolve first: abort reports a transport error synchronously, which must not win.
+            resolve({ error: responder.earlyFailure, responder: null });
+            call.abort(new Error('upstream failed before any content'));
+            return;
+          }
           if (responder.finished && !linger) {
             // The client already has its whole answer: do not wait on an upstream that
             // holds the connection open (or keeps streaming after an error); cut it soon.
@@ -133,6 +139,10 @@ function attempt(
         }
         try {
           responder.onEnd();
+          if (responder.earlyFailure) {
+            resolve({ error: responder.earlyFailure, responder: null });
+            return;
+          }
           resolve({ error: null, responder });
         } catch (err) {
           // The upstream said 2xx but sent something we cannot translate.

@@ -203,4 +203,73 @@ describe('router fallback', () => {
       await pinned.close();
     }
   });
+
+  describe('a provider that answers 200 and then fails before any content', () => {
+    const errorEvent = (code: number, message: string) => `data: ${JSON.stringify({ error: { code, message }, choices: [{ index: 0, delta: {}, finish_reason: 'error' }] })}\n\n`;
+
+    it('falls back on the router: an OpenRouter-style error event before content is not the end', async () => {
+      a.next((_req, res) => sse(res, [': OPENROUTER PROCESSING\n\n', `data: ${JSON.stringify(chunk({ role: 'assistant', content: '' }))}\n\n`, errorEvent(429, 'Provider returned error: rate limited')]));
+      b.next((_req, res) => sse(res, okStream('from b after a failed')));
+      const res = await post(gw.url('router'), messagesBody({ stream: true }));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-switchboard-provider')).toBe('b');
+      expect(res.headers.get('x-switchboard-fallback')).toBe('a:429');
+      const { events } = await readSse(res);
+      assertValidAnthropicStream(events);
+      expect(accumulateMessage(events).content).toEqual([{ type: 'text', text: 'from b after a failed' }]);
+    });
+
+    it('falls back on garbage or a bare end before content', async () => {
+      a.next((_req, res) => sse(res, ['data: {not json\n\n']));
+      b.next((_req, res) => sse(res, okStream('b again')));
+      const res = await post(gw.url('router'), messagesBody({ stream: true }));
+      expect(res.headers.get('x-switchboard-fallback')).toBe('a:502');
+      expect(accumulateMessage((await readSse(res)).events).content).toEqual([{ type: 'text', text: 'b again' }]);
+
+      a.next((_req, res) => sse(res, [`data: ${JSON.stringify(chunk({ role: 'assistant', content: '' }))}\n\n`]));
+      b.next((_req, res) => sse(res, okStream('b once more')));
+      const res2 = await post(gw.url('router'), messagesBody({ stream: true }));
+      expect(res2.headers.get('x-switchboard-fallback')).toBe('a:502');
+      expect(accumulateMessage((await readSse(res2)).events).content).toEqual([{ type: 'text', text: 'b once more' }]);
+    });
+
+    it('on a pinned port the client gets the error as an HTTP status its retry policy understands', async () => {
+      a.next((_req, res) => sse(res, [errorEvent(429, 'rate limited upstream')]));
+      const res = await post(gw.url('a'), messagesBody({ stream: true }));
+      await expectAnthropicError(res, 429, 'rate_limit_error');
+      expect(b.requests).toHaveLength(0);
+    });
+
+    it('never falls back once content has reached the client', async () => {
+      a.next((_req, res) => sse(res, [`data: ${JSON.stringify(chunk({ content: 'partial answer' }))}\n\n`, errorEvent(502, 'upstream died')]));
+      const res = await post(gw.url('router'), messagesBody({ stream: true }));
+      expect(res.status).toBe(200);
+      const { events } = await readSse(res);
+      expect(events.map((e) => e.event)).toContain('error');
+      expect(accumulateMessage(events).content).toEqual([{ type: 'text', text: 'partial answer' }]);
+      expect(b.requests).toHaveLength(0);
+    });
+
+    it('holds the headers at most about 2 s while the upstream is silent before its first content', async () => {
+      // Its own gateway: this suite's 1 s idle timeout would (rightly) fail the silent upstream first.
+      const slow = await startGateway({ server: { timeouts: { connectMs: 1000, firstByteMs: 5000, idleMs: 5000 } }, providers: { a: { type: 'openai-compatible', baseUrl: a.url } } });
+      try {
+        a.next(async (_req, res) => {
+          await sse(res, [`data: ${JSON.stringify(chunk({ role: 'assistant', content: '' }))}\n\n`], { end: false });
+          await new Promise((r) => setTimeout(r, 2600));
+          res.end(okStream('slow but fine').slice(1).join(''));
+        });
+        const started = Date.now();
+        const res = await post(slow.url('a'), messagesBody({ stream: true }));
+        const headersAfter = Date.now() - started;
+        expect(headersAfter).toBeGreaterThanOrEqual(1900);
+        expect(headersAfter).toBeLessThan(2500);
+        const { events } = await readSse(res);
+        assertValidAnthropicStream(events);
+        expect(accumulateMessage(events).content).toEqual([{ type: 'text', text: 'slow but fine' }]);
+      } finally {
+        await slow.close();
+      }
+    });
+  });
 });

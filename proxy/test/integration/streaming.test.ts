@@ -313,11 +313,13 @@ describe('heartbeat', () => {
     await oa.close();
   });
 
-  it('a ping reaches the client while the upstream is silent (gateway pings after 10 s of silence)', { timeout: 20_000 }, async () => {
+  // The client's headers are held up to 2 s waiting for the first content (so a provider that fails at
+  // once can still be replaced), then pings keep the client alive after 10 s without a write.
+  it('a ping reaches the client while the upstream is silent (gateway pings after 10 s of silence)', { timeout: 25_000 }, async () => {
     let resumedAt = 0;
     oa.next(async (_req, res) => {
       await sse(res, [`data: ${JSON.stringify(chunk({ role: 'assistant', content: '' }))}\n\n`], { end: false });
-      await sleep(10_700); // a long reasoning pause
+      await sleep(12_700); // a long reasoning pause
       resumedAt = Date.now();
       res.end(textStream('after the pause').slice(1).join(''));
     });

@@ -74,6 +74,7 @@ export class ChatStreamTranslator {
   private readonly slots: ToolSlot[] = [];
   private sawToolCall = false;
   private refused = false;
+  private failed: { type: ErrorType; message: string } | null = null;
 
   constructor(ctx: ResponseContext) {
     this.ctx = ctx;
@@ -120,6 +121,16 @@ export class ChatStreamTranslator {
   /** A terminal message_stop or error has been produced. */
   get finished(): boolean {
     return this.done;
+  }
+
+  /** The error the stream ended with, if it ended with one. */
+  get failure(): { type: ErrorType; message: string } | null {
+    return this.failed;
+  }
+
+  /** A content block has been opened: the client has (or would have) seen model output. */
+  get hasContent(): boolean {
+    return this.nextIndex > 0;
   }
 
   get usage(): Usage {
@@ -342,6 +353,7 @@ export class ChatStreamTranslator {
 
   private error(type: ErrorType, message: string): string {
     this.done = true;
+    this.failed = { type, message };
     return errorEvent(type, message);
   }
 }
