@@ -71,14 +71,8 @@ export function upstreamHttpError(status: number, headers: IncomingHttpHeaders, 
 
 /** retry-after (seconds or HTTP date), retry-after-ms, or OpenAI-style reset durations ("6m0s", "12ms"). */
 export function retryAfterSeconds(headers: IncomingHttpHeaders): number | undefined {
-  const ms = header(headers, 'retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return Number(ms) / 1000;
-  const ra = header(headers, 'retry-after');
-  if (ra) {
-    if (/^\d+(\.\d+)?$/.test(ra.trim())) return Number(ra);
-    const date = Date.parse(ra);
-    if (!Number.isNaN(date)) return Math.max(0, (date - Date.now()) / 1000);
-  }
+  const explicit = explicitRetryAfterSeconds(headers);
+  if (explicit !== undefined) return explicit;
   const resets = [header(headers, 'x-ratelimit-reset-requests'), header(headers, 'x-ratelimit-reset-tokens')]
     .map((v) => (v ? parseDuration(v) : undefined))
     .filter((v): v is number => v !== undefined);
@@ -101,7 +95,24 @@ export function parseDuration(value: string): number | undefined {
   return matched.length === v.length && matched ? total : undefined;
 }
 
-function header(h: IncomingHttpHeaders, name: string): string | undefined {
+/**
+ * Only what the server said about retrying: retry-after-ms, then retry-after
+ * (seconds or an HTTP date, measured from `now` so callers with a clock stay deterministic).
+ */
+export function explicitRetryAfterSeconds(headers: IncomingHttpHeaders, now: number = Date.now()): number | undefined {
+  const ms = header(headers, 'retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Number(ms) / 1000;
+  const ra = header(headers, 'retry-after');
+  if (ra) {
+    if (/^\d+(\.\d+)?$/.test(ra.trim())) return Number(ra);
+    const date = Date.parse(ra);
+    if (!Number.isNaN(date)) return Math.max(0, (date - now) / 1000);
+  }
+  return undefined;
+}
+
+/** First value of a header (Node gives repeated headers as arrays). */
+export function header(h: IncomingHttpHeaders, name: string): string | undefined {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
 }
