@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ResolvedPort, Settings } from './config/resolve.js';
 import { createLogger, secretRedactor } from './log.js';
 import { CatalogCache } from './providers/catalog.js';
+import { RouterRuntime } from './router/runtime.js';
 import type { ListenerContext } from './server/context.js';
 import { createListener } from './server/listener.js';
 import { UpstreamClient } from './upstream/client.js';
@@ -22,6 +23,8 @@ export class Gateway {
   readonly log: Logger;
   private readonly client: UpstreamClient;
   private readonly catalogs: CatalogCache;
+  /** Live routing state (breakers, rate limits, latency, strategy) and the event stream. */
+  readonly router: RouterRuntime;
   private readonly apps: FastifyInstance[] = [];
   private listening: ListeningPort[] = [];
 
@@ -30,6 +33,7 @@ export class Gateway {
     this.log = opts.logger ?? createLogger(settings.logLevel);
     this.client = new UpstreamClient(settings.timeouts);
     this.catalogs = new CatalogCache(this.client);
+    this.router = new RouterRuntime(settings);
   }
 
   /** Binds every port; if one cannot be bound, the ones already bound are closed again. */
@@ -40,7 +44,7 @@ export class Gateway {
       for (const port of this.settings.ports) {
         // A copy, so the listener reports the port actually bound when the config says 0.
         const bound: ResolvedPort = { ...port };
-        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, redact, log: this.log, startedAt, version: VERSION };
+        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION };
         const app = createListener(lc);
         this.apps.push(app);
         await app.listen({ port: port.port, host: this.settings.host });

@@ -49,6 +49,9 @@ export interface Settings {
   providers: Map<string, ResolvedProvider>;
   ports: ResolvedPort[];
   routerOrder: string[];
+  routerStrategy?: 'priority' | 'cost' | 'performance' | 'availability' | 'intelligent';
+  /** Same-provider retries before falling back (router.retries). */
+  routerRetries: number;
   /** Human-readable notes about disabled providers and defaults taken. */
   notes: string[];
 }
@@ -90,6 +93,8 @@ export function resolveSettings(file: ConfigFile, env: Env): Settings {
     providers,
     ports,
     routerOrder,
+    routerStrategy: file.router?.strategy,
+    routerRetries: file.router?.retries ?? 0,
     notes,
   };
 }

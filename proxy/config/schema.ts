@@ -83,7 +83,17 @@ export const ConfigSchema = z
     providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lowercase letters, digits, - and _'), ProviderConfigSchema).optional(),
     ports: z.array(PortSchema).optional().describe('Listeners; defaults: 8080 router, 8092 github-models, 8093 openrouter'),
     router: z
-      .object({ order: z.array(z.string()).optional().describe('Fallback order of the router port') })
+      .object({
+        order: z.array(z.string()).optional().describe('Priority order of the router port (the priority strategy, and tie-breaks for the others)'),
+        strategy: z.enum(['priority', 'cost', 'performance', 'availability', 'intelligent']).optional().describe('How the router port orders providers; default intelligent'),
+        retries: z
+          .number()
+          .int()
+          .min(0)
+          .max(3)
+          .optional()
+          .describe('Quick retries on the same provider after a connection failure or 5xx, before falling back; default 0 because Claude Code retries by itself'),
+      })
       .strict()
       .optional(),
   })

@@ -60,6 +60,10 @@ export class SessionAffinity {
     }
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   /** Drops every session pinned to the provider (its circuit opened, it was removed); they re-route freely. */
   forget(providerId: string): void {
     for (const [id, e] of this.entries) if (e.providerId === providerId) this.entries.delete(id);

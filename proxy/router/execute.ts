@@ -1,15 +1,17 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { DIALECTS } from '../dialects/index.js';
-import type { Outcome, RequestContext, Responder, Target } from '../dialects/types.js';
-import { GatewayError } from '../protocol/anthropic/errors.js';
+import type { ServerResponse } from 'node:http';
+import type { Outcome, RequestContext, Target } from '../dialects/types.js';
+import type { GatewayError } from '../protocol/anthropic/errors.js';
 import type { ResponseSink } from '../server/sink.js';
-import type { UpstreamCall, UpstreamClient } from '../upstream/client.js';
-import { transportError, upstreamErrorMessage, upstreamHttpError } from '../upstream/errors.js';
+import type { UpstreamCall } from '../upstream/client.js';
+import { attempt, type AttemptDeps } from './attempt.js';
+import { decideAfterFailure, DEFAULT_RETRY_POLICY } from './retry-policy.js';
+import type { RouterRuntime } from './runtime.js';
 
-export interface ExecuteDeps {
-  client: UpstreamClient;
-  /** Removes every configured secret from text that may reach a client or a log. */
-  redact: (s: string) => string;
+export interface ExecuteDeps extends AttemptDeps {
+  /** Live router state; every outcome is recorded there. */
+  router?: RouterRuntime;
+  /** The Claude Code session this request belongs to, for affinity. */
+  sessionId?: string | null;
 }
 
 export interface AttemptRecord {
@@ -26,45 +28,89 @@ export interface ExecuteResult {
   outcome: Outcome;
 }
 
-const MAX_ERROR_BODY = 64 * 1024;
-/** How long an upstream may linger after the client's response is complete before it is cut. */
-const LINGER_MS = 1000;
-
 /**
- * The attempt loop: tries each target in order until one answers 2xx. A failure
- * moves on to the next target only when it is worth retrying elsewhere and
- * nothing has reached the client yet; otherwise the client gets the most useful
- * Anthropic-shaped error. A client disconnect aborts the upstream at once.
+ * The attempt loop: tries the plan's targets in order until one answers 2xx.
+ * After each failure the retry policy decides: retry the same target (bounded,
+ * with backoff), fall back to the next (possibly cooling the failed one down), or
+ * fail. Nothing is retried or moved once the first byte has reached the client,
+ * and a target whose circuit is open is skipped unless it is the last resort. A
+ * client disconnect aborts the upstream at once.
  */
 export async function execute(ctx: RequestContext, targets: Target[], res: ServerResponse, sink: ResponseSink, deps: ExecuteDeps): Promise<ExecuteResult> {
+  const router = deps.router;
+  const policy = router?.retryPolicy ?? DEFAULT_RETRY_POLICY;
   const attempts: AttemptRecord[] = [];
   const errors: GatewayError[] = [];
+  const started = performance.now();
   let current: UpstreamCall | null = null;
   let clientGone = false;
+  let wake: (() => void) | null = null;
   const onClose = () => {
     if (!res.writableFinished) {
       clientGone = true;
       current?.abort(new Error('client disconnected'));
+      wake?.();
     }
   };
   res.on('close', onClose);
 
   try {
-    for (let i = 0; i < targets.length; i++) {
+    targets: for (let i = 0; i < targets.length; i++) {
       const target = targets[i];
-      sink.extraHeaders = transparencyHeaders(target, attempts.length + 1, attempts);
-      const { error, responder } = await attempt(ctx, target, sink, deps, (call) => (current = call));
-      current = null;
-      if (clientGone) return { target, attempts: [...attempts, record(target, 499, 'client disconnected')], error: null, outcome: responder?.outcome() ?? {} };
-      if (!error) {
-        attempts.push(record(target, 200));
-        return { target, attempts, error: null, outcome: responder?.outcome() ?? {} };
+      const id = target.provider.id;
+      const last = i === targets.length - 1;
+      if (router && !last && !router.runtime(id).breaker.allow()) {
+        attempts.push(record(target, 0, 'skipped: circuit open'));
+        continue;
       }
-      attempts.push(record(target, error.status, error.message));
-      errors.push(error);
-      if (sink.headersSent || !error.retryable) break;
+      for (let retry = 0; ; retry++) {
+        sink.extraHeaders = transparencyHeaders(target, attempts.length + 1, attempts);
+        const sentAt = performance.now();
+        const out = await attempt(ctx, target, sink, deps, (call) => (current = call));
+        current = null;
+        if (clientGone) {
+          router?.release(id);
+          return { target, attempts: [...attempts, record(target, 499, 'client disconnected')], error: null, outcome: out.responder?.outcome() ?? {} };
+        }
+        if (!out.error) {
+          attempts.push(record(target, 200));
+          router?.recordSuccess(id, out.status, out.headers ?? {}, performance.now() - sentAt, out.ttfbMs, deps.sessionId ?? null);
+          return { target, attempts, error: null, outcome: out.responder?.outcome() ?? {} };
+        }
+        const error = out.error;
+        attempts.push(record(target, error.status, error.message));
+        errors.push(error);
+        const providerWait = router?.recordFailure(id, { kind: out.kind, status: out.status || error.status, headers: out.headers ?? undefined, body: out.errorBody ?? undefined });
+        const retryAfterMs = providerWait ?? (error.retryAfter !== undefined ? error.retryAfter * 1000 : null);
+        const decision = decideAfterFailure({
+          attempt: retry,
+          error: { status: error.status, retryable: error.retryable, retryAfterMs, kind: out.kind },
+          firstByteSent: sink.headersSent,
+          elapsedMs: performance.now() - started,
+          remainingTargets: targets.length - i - 1,
+          policy,
+          random: Math.random,
+        });
+        const now = router?.clock.now() ?? Date.now();
+        if (decision.action === 'retry') {
+          router?.events.emit({ type: 'retry', at: now, provider: id, status: error.status, delayMs: Math.round(decision.delayMs), reason: `${id} ${describe(error, retryAfterMs)}, retrying in ${formatMs(decision.delayMs)}` });
+          await sleep(decision.delayMs, (w) => (wake = w));
+          wake = null;
+          if (clientGone) return { target, attempts, error: null, outcome: {} };
+          if (router && !router.runtime(id).breaker.allow()) continue targets;
+          continue;
+        }
+        if (decision.action === 'fallback') {
+          if (router && decision.cooldownMs) router.cooldown(id, decision.cooldownMs, `${id} ${describe(error, retryAfterMs)}: out of rotation for ${formatMs(decision.cooldownMs)}`);
+          const next = targets[i + 1]?.provider.id ?? null;
+          router?.events.emit({ type: 'failover', at: now, from: id, to: next, status: error.status, reason: `${id} ${describe(error, retryAfterMs)} → ${next}` });
+          continue targets;
+        }
+        break targets;
+      }
     }
     const error = mostUseful(errors);
+    if (!error) throw new Error('attempt loop ended without an attempt');
     if (!sink.headersSent) {
       sink.extraHeaders = { ...sink.extraHeaders, 'x-switchboard-attempts': String(attempts.length) };
       sendError(res, error, sink.extraHeaders, deps.redact);
@@ -75,112 +121,33 @@ export async function execute(ctx: RequestContext, targets: Target[], res: Serve
   }
 }
 
-function attempt(
-  ctx: RequestContext,
-  target: Target,
-  sink: ResponseSink,
-  deps: ExecuteDeps,
-  setCall: (c: UpstreamCall) => void,
-): Promise<{ error: GatewayError | null; responder: Responder | null }> {
-  const dialect = DIALECTS[target.provider.dialect];
-  const label = target.provider.label;
-  return new Promise((resolve) => {
-    let responder: Responder | null = null;
-    let errStatus = 0;
-    let errHeaders: IncomingHttpHeaders = {};
-    let errBody: Buffer[] = [];
-    let errSize = 0;
-    let linger: NodeJS.Timeout | null = null;
-    let request;
-    try {
-      request = dialect.messagesRequest(ctx, target);
-    } catch (err) {
-      resolve({ error: asGatewayError(err, label), responder: null });
-      return;
-    }
-    const call = deps.client.send(request, {
-      onResponse(status, headers) {
-        if (status >= 200 && status < 300) {
-          responder = dialect.responder(ctx, target, sink);
-          responder.onStart(status, headers);
-        } else {
-          errStatus = status;
-          errHeaders = headers;
-        }
-      },
-      onData(chunk) {
-        if (responder) {
-          responder.onData(chunk);
-          if (responder.earlyFailure) {
-            // Resolve first: abort reports a transport error synchronously, which must not win.
-            resolve({ error: responder.earlyFailure, responder: null });
-            call.abort(new Error('upstream failed before any content'));
-            return;
-          }
-          if (responder.finished && !linger) {
-            // The client already has its whole answer: do not wait on an upstream that
-            // holds the connection open (or keeps streaming after an error); cut it soon.
-            linger = setTimeout(() => call.abort(new Error('response already complete')), LINGER_MS);
-            linger.unref();
-            resolve({ error: null, responder });
-          }
-        } else if (errSize < MAX_ERROR_BODY) {
-          errBody.push(chunk);
-          errSize += chunk.length;
-        }
-      },
-      onEnd() {
-        if (linger) clearTimeout(linger);
-        if (!responder) {
-          const text = Buffer.concat(errBody).toString('utf8');
-          errBody = [];
-          resolve({ error: upstreamHttpError(errStatus, errHeaders, upstreamErrorMessage(text), label, deps.redact), responder: null });
-          return;
-        }
-        try {
-          responder.onEnd();
-          if (responder.earlyFailure) {
-            resolve({ error: responder.earlyFailure, responder: null });
-            return;
-          }
-          resolve({ error: null, responder });
-        } catch (err) {
-          // The upstream said 2xx but sent something we cannot translate.
-          const ge = asGatewayError(err, label);
-          if (sink.headersSent) {
-            responder.onError(ge);
-            sink.end();
-          }
-          resolve({ error: ge, responder });
-        }
-      },
-      onError(err) {
-        if (linger) clearTimeout(linger);
-        const ge = transportError(err, label);
-        if (responder) responder.onError(ge);
-        resolve({ error: ge, responder });
-      },
-    });
-    sink.bindFlow(
-      () => call.pause(),
-      () => call.resume(),
-    );
-    setCall(call);
-  });
+/** "429, retry after 32 s" / "502 (refused the connection)": the failure in plain words for events. */
+function describe(error: GatewayError, retryAfterMs: number | null): string {
+  const wait = retryAfterMs !== null ? `, retry after ${formatMs(retryAfterMs)}` : '';
+  return `${error.status}${wait}`;
 }
 
-function asGatewayError(err: unknown, label: string): GatewayError {
-  if (err instanceof GatewayError) return err;
-  return new GatewayError(502, `could not translate the response from ${label}: ${(err as Error).message}`, { type: 'api_error', retryable: true });
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`;
+}
+
+function sleep(ms: number, onWake: (wake: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    onWake(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
 }
 
 /**
  * When everything failed: a non-retryable error (the request itself is bad) says
  * most; otherwise a rate limit with the soonest retry-after; otherwise the last error.
  */
-function mostUseful(errors: GatewayError[]): GatewayError {
+function mostUseful(errors: GatewayError[]): GatewayError | undefined {
   const last = errors[errors.length - 1];
-  if (!last.retryable) return last;
+  if (!last || !last.retryable) return last;
   const limited = errors.filter((e) => e.status === 429);
   if (limited.length) return limited.reduce((a, b) => ((b.retryAfter ?? Infinity) < (a.retryAfter ?? Infinity) ? b : a));
   return last;

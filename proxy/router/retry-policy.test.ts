@@ -61,20 +61,33 @@ describe('decideAfterFailure', () => {
     ['connect refused', transport('connect')],
     ['connection reset', transport('reset')],
     ['TLS error', transport('tls')],
-    ['timeout before first byte', transport('timeout', 504)],
     ['408', http(408)],
     ['409', http(409)],
-    ['429', http(429)],
     ['500', http(500)],
     ['502', http(502)],
     ['503', http(503)],
     ['529', http(529)],
-  ])('%s is retried on the same target first', (_name, error) => {
-    expect(decideAfterFailure(input({ error, random: () => 0.5 }))).toEqual({ action: 'retry', delayMs: 125 });
+  ])('%s is retried on the same target first (when it is the only target)', (_name, error) => {
+    expect(decideAfterFailure(input({ error, random: () => 0.5, remainingTargets: 0 }))).toEqual({ action: 'retry', delayMs: 125 });
+  });
+
+  it('a refused connection or a 429 goes straight to another target when one remains (failover costs no backoff)', () => {
+    const refused = { status: 502, retryable: true, retryAfterMs: null, kind: 'connect' as const };
+    expect(decideAfterFailure(input({ error: refused, remainingTargets: 1 }))).toEqual({ action: 'fallback', cooldownMs: 15_000 });
+    expect(decideAfterFailure(input({ error: http(429, 3_000), remainingTargets: 2 }))).toEqual({ action: 'fallback', cooldownMs: 3_000 });
+    expect(decideAfterFailure(input({ error: http(429), remainingTargets: 1 }))).toEqual({ action: 'fallback', cooldownMs: null });
+    // A 5xx still gets one quick retry first: the same provider keeps the prompt cache warm.
+    expect(decideAfterFailure(input({ error: http(503), remainingTargets: 1, random: () => 0.5 }))).toEqual({ action: 'retry', delayMs: 125 });
+  });
+
+  it('never retries a 429 or a timeout on the same target: the client shows and honours the wait; a hang would double', () => {
+    expect(decideAfterFailure(input({ error: http(429, 3_000), remainingTargets: 0 }))).toEqual({ action: 'fail' });
+    expect(decideAfterFailure(input({ error: http(429, 3_000), remainingTargets: 1 }))).toEqual({ action: 'fallback', cooldownMs: 3_000 });
+    expect(decideAfterFailure(input({ error: transport('timeout', 504), remainingTargets: 0 }))).toEqual({ action: 'fail' });
+    expect(decideAfterFailure(input({ error: transport('timeout', 504), remainingTargets: 1 }))).toEqual({ action: 'fallback', cooldownMs: null });
   });
 
   it('honours a retry-after within the cap instead of backoff', () => {
-    expect(decideAfterFailure(input({ error: http(429, 3_000) }))).toEqual({ action: 'retry', delayMs: 3_000 });
     expect(decideAfterFailure(input({ error: http(503, 10_000) }))).toEqual({ action: 'retry', delayMs: 10_000 }); // exactly the cap
     expect(decideAfterFailure(input({ error: http(529, 0) }))).toEqual({ action: 'retry', delayMs: 0 });
   });
@@ -121,8 +134,8 @@ describe('decideAfterFailure', () => {
     const deadline = DEFAULT_RETRY_POLICY.totalDeadlineMs;
 
     it('retries only when the delay fits in what is left', () => {
-      expect(decideAfterFailure(input({ error: http(429, 5_000), elapsedMs: deadline - 5_001 }))).toEqual({ action: 'retry', delayMs: 5_000 });
-      expect(decideAfterFailure(input({ error: http(429, 5_000), elapsedMs: deadline - 5_000 }))).toEqual({ action: 'fallback', cooldownMs: 5_000 });
+      expect(decideAfterFailure(input({ error: http(503, 5_000), elapsedMs: deadline - 5_001 }))).toEqual({ action: 'retry', delayMs: 5_000 });
+      expect(decideAfterFailure(input({ error: http(503, 5_000), elapsedMs: deadline - 5_000 }))).toEqual({ action: 'fallback', cooldownMs: null });
     });
 
     it('a backoff that does not fit falls back, or fails on the last target', () => {

@@ -16,7 +16,12 @@
  *    too → fail. The caller's `retryable` flag can veto (e.g. a spend-cap 429).
  * 3. Retry on the same target when attempts remain (`attempt < maxRetries`), the
  *    server did not ask for a wait longer than `retryAfterCapMs` (then falling back
- *    is faster than waiting), and the delay fits in what is left of `totalDeadlineMs`.
+ *    is faster than waiting), and the delay fits in what is left of `totalDeadlineMs`
+ *    — except that a refused connection goes straight to another target when one
+ *    remains (failover must cost milliseconds, not a backoff), and neither a 429 nor
+ *    a timeout is retried on the same target: the client's own retry loop honours
+ *    retry-after and shows the wait (Claude Code does), and a hung upstream would
+ *    double the worst case.
  * 4. Otherwise fall back when targets remain and the deadline has not passed,
  *    suggesting a cooldown: the retry-after of a 429, a short default for a refused
  *    connection (the server is not running), null otherwise (the breaker decides).
@@ -103,7 +108,13 @@ export function decideAfterFailure(input: FailureInput): FailureDecision {
   // Waiting past the cap is slower than another target, and retrying before the
   // server's retry-after would only earn another refusal.
   const tooLong = retryAfter !== null && retryAfter > policy.retryAfterCapMs;
-  if (attempt < policy.maxRetries && !tooLong) {
+  // A hung upstream is not retried on the same target (that doubles the worst case and Claude
+  // Code retries by itself); a refused connection or a 429 prefers any other target at once.
+  // A 429 is never waited out here: the client's own retry loop honours retry-after and
+  // shows the wait (Claude Code does), and another target is faster than waiting.
+  const rateLimited = error.kind === 'http' && error.status === 429;
+  const preferOther = error.kind === 'timeout' || rateLimited || (remainingTargets > 0 && error.kind === 'connect');
+  if (attempt < policy.maxRetries && !tooLong && !preferOther) {
     const delayMs = retryAfter ?? backoffDelayMs(attempt, policy, random);
     if (elapsedMs + delayMs < policy.totalDeadlineMs) return { action: 'retry', delayMs };
   }

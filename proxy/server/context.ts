@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Redact } from '../log.js';
 import type { ResolvedPort, Settings } from '../config/resolve.js';
 import type { CatalogCache } from '../providers/catalog.js';
+import type { RouterRuntime } from '../router/runtime.js';
 import type { UpstreamClient } from '../upstream/client.js';
 
 /** What every route handler of one listener can reach. */
@@ -10,6 +11,7 @@ export interface ListenerContext {
   port: ResolvedPort;
   client: UpstreamClient;
   catalogs: CatalogCache;
+  router: RouterRuntime;
   redact: Redact;
   log: Logger;
   startedAt: number;

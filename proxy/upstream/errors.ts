@@ -18,6 +18,15 @@ export function transportError(err: Error, label: string): GatewayError {
   return new GatewayError(502, `request to ${label} failed: ${msg}`, { type: 'api_error', retryable: true });
 }
 
+/** The retry policy's name for a transport failure. */
+export function failureKind(err: Error): 'connect' | 'timeout' | 'reset' | 'tls' {
+  const code = (err as { code?: string }).code ?? '';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'timeout';
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'connect';
+  if (/certificate|tls|ssl/i.test(err.message) || code.startsWith('ERR_TLS') || code.includes('CERT')) return 'tls';
+  return 'reset';
+}
+
 const MAX_MESSAGE = 2000;
 
 /**

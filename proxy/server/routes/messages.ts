@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../protocol/anthropic/errors.js';
 import { parseJsonBody, validateMessagesRequest } from '../../protocol/anthropic/validate.js';
 import { execute, sendError } from '../../router/execute.js';
+import { parseExplicitModel } from '../../router/model-map.js';
 import { planTargets } from '../../router/plan.js';
+import { tierFacts } from '../../router/scenario.js';
+import type { Scenario, StrategyName } from '../../router/state.js';
 import type { ListenerContext } from '../context.js';
 import { headerProvider, requestContext } from '../request-context.js';
 import { ResponseSink } from '../sink.js';
@@ -23,8 +26,28 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
         byteStrings = false;
       }
       const ctx = requestContext(request, raw, body, byteStrings, body.stream === true);
-      const targets = planTargets(lc.settings, lc.port, body.model, headerProvider(request));
-      const result = await execute(ctx, targets, res, new ResponseSink(res, lc.redact), { client: lc.client, redact: lc.redact });
+      const chosen = headerProvider(request);
+      let targets = planTargets(lc.settings, lc.port, body.model, chosen);
+      const explicit = chosen !== undefined || parseExplicitModel(body.model) !== null;
+      let mode: 'explicit' | 'pinned' | StrategyName = explicit ? 'explicit' : 'pinned';
+      let scenario: Scenario = 'default';
+      let reason = explicit ? 'explicit choice' : `port ${lc.port.port} is pinned`;
+      let sessionId: string | null = null;
+      if (lc.port.use === 'router' && !explicit) {
+        // Only the router port pays for request facts and strategy ordering.
+        const facts = tierFacts(body, { headers: request.headers });
+        const ordered = lc.router.order(targets, facts);
+        targets = ordered.targets;
+        mode = lc.router.strategy;
+        scenario = facts.scenario;
+        reason = ordered.reason;
+        sessionId = facts.sessionId;
+      }
+      const result = await execute(ctx, targets, res, new ResponseSink(res, lc.redact), { client: lc.client, redact: lc.redact, router: lc.router, sessionId });
+      if (result.target) {
+        const fallback = result.attempts.length > 1 ? ` after ${result.attempts.length - 1} failed attempt${result.attempts.length > 2 ? 's' : ''}` : '';
+        lc.router.events.emit({ type: 'route', at: Date.now(), port: lc.port.port, provider: result.target.provider.id, model: result.target.model, strategy: mode, scenario, reason: `${result.target.provider.id} (${reason})${fallback}` });
+      }
       if (result.error) {
         lc.log.warn({ port: lc.port.port, model: body.model, attempts: result.attempts, status: result.error.status }, lc.redact(result.error.message));
       } else if (lc.log.isLevelEnabled('debug')) {

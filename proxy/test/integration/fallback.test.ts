@@ -41,6 +41,9 @@ describe('router fallback', () => {
     await Promise.all([a.close(), b.close(), c.close()]);
   });
   beforeEach(() => {
+    // Each case starts from a fresh router: no breakers, cooldowns or affinity from the last one.
+    gw.gateway.router.reset();
+    deadGw.gateway.router.reset();
     a.requests.length = 0;
     b.requests.length = 0;
     c.requests.length = 0;
@@ -226,7 +229,9 @@ describe('router fallback', () => {
       expect(res.headers.get('x-switchboard-fallback')).toBe('a:502');
       expect(accumulateMessage((await readSse(res)).events).content).toEqual([{ type: 'text', text: 'b again' }]);
 
-      a.next((_req, res) => sse(res, [`data: ${JSON.stringify(chunk({ role: 'assistant', content: '' }))}\n\n`]));
+      gw.gateway.router.reset();
+      const bare = (_req: unknown, res: import('node:http').ServerResponse) => sse(res, [`data: ${JSON.stringify(chunk({ role: 'assistant', content: '' }))}\n\n`]);
+      a.next(bare);
       b.next((_req, res) => sse(res, okStream('b once more')));
       const res2 = await post(gw.url('router'), messagesBody({ stream: true }));
       expect(res2.headers.get('x-switchboard-fallback')).toBe('a:502');

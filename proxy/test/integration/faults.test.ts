@@ -1,7 +1,7 @@
 // Upstream failures before the first client byte: every one must reach the client
 // as an Anthropic error status + body that Claude Code's retry policy understands.
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../gateway.js';
 import { json, ScriptedUpstream, sleep } from '../upstream.js';
 import { closedPort, expectAnthropicError, messagesBody, post } from './_helpers.js';
@@ -25,6 +25,8 @@ describe('faults: upstream errors before the first byte (openai-chat)', () => {
       },
     });
   });
+  // Each case starts from a fresh router: no breaker, cooldown or rate-limit state from the last one.
+  beforeEach(() => gw.gateway.router.reset());
   afterAll(async () => {
     await gw.close();
     await up.close();

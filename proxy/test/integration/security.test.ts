@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/errors.js';
 import { resolveSettings } from '../../config/resolve.js';
 import { ConfigSchema } from '../../config/schema.js';
@@ -36,6 +36,8 @@ describe('host, origin and loop checks', () => {
       providers: { oa: { type: 'openai-compatible', baseUrl: up.url } },
     });
   });
+  // Each case starts from a fresh router: no breaker, cooldown or rate-limit state from the last one.
+  beforeEach(() => gw.gateway.router.reset());
   afterAll(async () => {
     await gw.close();
     await opted.close();
@@ -171,6 +173,8 @@ describe('server.clientApiKey', () => {
     up = (await ScriptedUpstream.start()).otherwise((req, res) => (req.method === 'GET' ? json(res, 200, { data: [] }) : json(res, 200, completion({ content: 'ok' }))));
     gw = await startGateway({ server: { clientApiKey: KEY }, providers: { oa: { type: 'openai-compatible', baseUrl: up.url } } });
   });
+  // Each case starts from a fresh router: no breaker, cooldown or rate-limit state from the last one.
+  beforeEach(() => gw.gateway.router.reset());
   afterAll(async () => {
     await gw.close();
     await up.close();
@@ -242,6 +246,8 @@ describe('secrets and internals never reach the client', () => {
       router: { order: ['oa'] },
     });
   });
+  // Each case starts from a fresh router: no breaker, cooldown or rate-limit state from the last one.
+  beforeEach(() => gw.gateway.router.reset());
   afterAll(async () => {
     await gw.close();
     await up.close();

@@ -1,0 +1,46 @@
+import type { CircuitState, Scenario, StrategyName } from '../router/state.js';
+
+// The gateway's event stream: every routing decision and failover, with its reason
+// in plain words, for the UI, tray notifications and logs. Emitting is cheap (an
+// object into a bounded ring, then each subscriber); nothing waits on subscribers.
+
+export type GatewayEvent =
+  | { type: 'route'; at: number; port: number; provider: string; model: string; strategy: StrategyName | 'pinned' | 'explicit'; scenario: Scenario; reason: string }
+  | { type: 'failover'; at: number; from: string; to: string | null; status: number; reason: string }
+  | { type: 'retry'; at: number; provider: string; status: number; delayMs: number; reason: string }
+  | { type: 'circuit'; at: number; provider: string; state: CircuitState; reason: string }
+  | { type: 'cooldown'; at: number; provider: string; until: number; reason: string }
+  | { type: 'strategy'; at: number; strategy: StrategyName; reason: string };
+
+export type Listener = (event: GatewayEvent & { id: number }) => void;
+
+const RECENT = 500;
+
+export class EventBus {
+  private readonly listeners = new Set<Listener>();
+  private readonly ring: Array<GatewayEvent & { id: number }> = [];
+  private nextId = 1;
+
+  emit(event: GatewayEvent): void {
+    const e = { ...event, id: this.nextId++ };
+    if (this.ring.length === RECENT) this.ring.shift();
+    this.ring.push(e);
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // a failing subscriber must not break routing
+      }
+    }
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Events after `afterId` (for SSE reconnects with Last-Event-ID), oldest first. */
+  recent(afterId = 0): Array<GatewayEvent & { id: number }> {
+    return this.ring.filter((e) => e.id > afterId);
+  }
+}

@@ -1,0 +1,161 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Settings } from '../config/resolve.js';
+import type { Target } from '../dialects/types.js';
+import { EventBus } from '../events/bus.js';
+import { applyAffinity } from './affinity.js';
+import { SessionAffinity } from './affinity.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { modelInfoFor } from './model-map.js';
+import { LatencyStats } from './latency-stats.js';
+import { RateLimitTracker } from './rate-limit-tracker.js';
+import { DEFAULT_RETRY_POLICY, type FailureKind, type RetryPolicy } from './retry-policy.js';
+import type { Candidate, Clock, ProviderSnapshot, RequestFacts, StrategyName } from './state.js';
+import { systemClock } from './state.js';
+import { DEFAULT_STRATEGY, STRATEGIES } from './strategies/index.js';
+
+// The router's live state: one breaker, latency record and rate-limit tracker per
+// provider, plus cooldowns, session affinity, the active strategy and the event
+// bus. The attempt loop reports every outcome here; plans on the router port are
+// ordered from snapshots of it. Each concern keeps its own module; this file only
+// holds them together and turns their changes into events.
+
+export interface ProviderRuntime {
+  readonly breaker: CircuitBreaker;
+  readonly latency: LatencyStats;
+  readonly limits: RateLimitTracker;
+  cooldownUntil: number | null;
+}
+
+export class RouterRuntime {
+  readonly events = new EventBus();
+  readonly affinity: SessionAffinity;
+  readonly retryPolicy: RetryPolicy;
+  private readonly providers = new Map<string, ProviderRuntime>();
+  private activeStrategy: StrategyName;
+
+  constructor(
+    private readonly settings: Settings,
+    readonly clock: Clock = systemClock,
+  ) {
+    this.activeStrategy = settings.routerStrategy ?? DEFAULT_STRATEGY;
+    // Same-provider retries are off unless configured: Claude Code runs its own retry loop
+    // (with visible backoff), and gateway retries would multiply with it.
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, maxRetries: settings.routerRetries };
+    this.affinity = new SessionAffinity(clock);
+  }
+
+  get strategy(): StrategyName {
+    return this.activeStrategy;
+  }
+
+  setStrategy(strategy: StrategyName, reason = 'changed by the user'): void {
+    if (strategy === this.activeStrategy) return;
+    this.activeStrategy = strategy;
+    this.events.emit({ type: 'strategy', at: this.clock.now(), strategy, reason });
+  }
+
+  runtime(providerId: string): ProviderRuntime {
+    let rt = this.providers.get(providerId);
+    if (!rt) {
+      rt = { breaker: new CircuitBreaker({}, this.clock), latency: new LatencyStats({}, this.clock), limits: new RateLimitTracker(this.clock), cooldownUntil: null };
+      this.providers.set(providerId, rt);
+    }
+    return rt;
+  }
+
+  snapshot(providerId: string): ProviderSnapshot {
+    const rt = this.runtime(providerId);
+    const now = this.clock.now();
+    return {
+      id: providerId,
+      circuit: rt.breaker.state(),
+      cooldownUntil: rt.cooldownUntil !== null && rt.cooldownUntil > now ? rt.cooldownUntil : null,
+      rateLimit: rt.limits.snapshot(),
+      latency: rt.latency.snapshot(),
+      successRate: rt.latency.successRate(),
+      samples: rt.latency.samples(),
+    };
+  }
+
+  /** Orders a router port's plan with the active strategy, then keeps a session on its provider. */
+  order(targets: Target[], facts: RequestFacts): { targets: Target[]; reason: string } {
+    if (targets.length < 2) return { targets, reason: 'only target' };
+    const now = this.clock.now();
+    const candidates: Candidate[] = targets.map((target) => ({
+      target,
+      snapshot: this.snapshot(target.provider.id),
+      price: null, // pricing data arrives with the cost ledger; cost ranks unknown prices after known ones
+      contextWindow: modelInfoFor(target.provider, target.model).contextWindow ?? null,
+    }));
+    let ordered = STRATEGIES[this.activeStrategy](candidates, facts, now);
+    let reason = this.activeStrategy;
+    const sticky = facts.sessionId ? this.affinity.get(facts.sessionId) : null;
+    if (sticky) {
+      const kept = applyAffinity(ordered, sticky, now, facts);
+      if (kept[0] !== ordered[0]) reason += ', session affinity';
+      ordered = kept;
+    }
+    return { targets: ordered.map((c) => c.target), reason };
+  }
+
+  /** A 2xx answer: the provider works. */
+  recordSuccess(providerId: string, status: number, headers: IncomingHttpHeaders, latencyMs: number, ttftMs: number | null, sessionId: string | null): void {
+    const rt = this.runtime(providerId);
+    const before = rt.breaker.state();
+    rt.limits.observe(status, headers);
+    rt.breaker.onSuccess();
+    rt.latency.record(ttftMs === null ? { ok: true, latencyMs } : { ok: true, latencyMs, ttftMs });
+    this.circuitChanged(providerId, before, rt, 'requests succeed again');
+    if (sessionId) this.affinity.set(sessionId, providerId);
+  }
+
+  /**
+   * A failed attempt. Returns the provider's own wait (retry-after, reset of an
+   * exhausted window) for the retry policy. 429s feed the rate-limit tracker,
+   * not the breaker; other 4xx mean the provider answered (the request was bad).
+   */
+  recordFailure(providerId: string, failure: { kind: FailureKind; status: number; headers?: IncomingHttpHeaders; body?: string }): number | null {
+    const rt = this.runtime(providerId);
+    const before = rt.breaker.state();
+    let retryAfterMs: number | null = null;
+    if (failure.kind === 'http' && failure.headers) retryAfterMs = rt.limits.observe(failure.status, failure.headers, failure.body).retryAfterMs;
+    if (failure.kind !== 'http' || failure.status >= 500) {
+      rt.breaker.onFailure();
+      rt.latency.record({ ok: false });
+    } else if (failure.status === 429) {
+      rt.breaker.release();
+    } else {
+      rt.breaker.onSuccess();
+    }
+    this.circuitChanged(providerId, before, rt, failure.kind === 'http' ? `HTTP ${failure.status}` : `${failure.kind} failures`);
+    return retryAfterMs;
+  }
+
+  /** Forgets all learned state (breakers, limits, latency, cooldowns, affinity). */
+  reset(): void {
+    this.providers.clear();
+    this.affinity.clear();
+  }
+
+  /** An allowed request that was never sent (client gone, plan ended): frees a half-open probe slot. */
+  release(providerId: string): void {
+    this.runtime(providerId).breaker.release();
+  }
+
+  cooldown(providerId: string, ms: number, reason: string): void {
+    const rt = this.runtime(providerId);
+    const until = this.clock.now() + ms;
+    if (rt.cooldownUntil !== null && rt.cooldownUntil >= until) return;
+    rt.cooldownUntil = until;
+    this.affinity.forget(providerId);
+    this.events.emit({ type: 'cooldown', at: this.clock.now(), provider: providerId, until, reason });
+  }
+
+  private circuitChanged(providerId: string, before: string, rt: ProviderRuntime, why: string): void {
+    const after = rt.breaker.state();
+    if (after === before) return;
+    if (after === 'open') this.affinity.forget(providerId);
+    const reason = after === 'open' ? `${providerId} circuit opened (${why})` : after === 'closed' ? `${providerId} recovered (${why})` : `${providerId} circuit half-open: probing with real traffic`;
+    this.events.emit({ type: 'circuit', at: this.clock.now(), provider: providerId, state: after, reason });
+  }
+}
