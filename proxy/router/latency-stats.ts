@@ -185,13 +185,14 @@ export class LatencyStats {
     return ok + failed;
   }
 
-  snapshot(): LatencySnapshot {
+  /** `percentiles: false` skips the sort (routing reads only the EWMAs; percentiles are for status pages). */
+  snapshot(percentiles = true): LatencySnapshot {
     return {
       ewmaMs: this.ewma,
       ttftEwmaMs: this.ttft,
-      p50Ms: this.percentile(50),
-      p95Ms: this.percentile(95),
-      p99Ms: this.percentile(99),
+      p50Ms: percentiles ? this.percentile(50) : null,
+      p95Ms: percentiles ? this.percentile(95) : null,
+      p99Ms: percentiles ? this.percentile(99) : null,
     };
   }
 }

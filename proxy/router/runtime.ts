@@ -63,7 +63,8 @@ export class RouterRuntime {
     return rt;
   }
 
-  snapshot(providerId: string): ProviderSnapshot {
+  /** `detail: false` leaves latency percentiles out: strategies do not read them, and they cost a sort. */
+  snapshot(providerId: string, detail = true): ProviderSnapshot {
     const rt = this.runtime(providerId);
     const now = this.clock.now();
     return {
@@ -71,7 +72,7 @@ export class RouterRuntime {
       circuit: rt.breaker.state(),
       cooldownUntil: rt.cooldownUntil !== null && rt.cooldownUntil > now ? rt.cooldownUntil : null,
       rateLimit: rt.limits.snapshot(),
-      latency: rt.latency.snapshot(),
+      latency: rt.latency.snapshot(detail),
       successRate: rt.latency.successRate(),
       samples: rt.latency.samples(),
     };
@@ -83,7 +84,7 @@ export class RouterRuntime {
     const now = this.clock.now();
     const candidates: Candidate[] = targets.map((target) => ({
       target,
-      snapshot: this.snapshot(target.provider.id),
+      snapshot: this.snapshot(target.provider.id, false),
       price: null, // pricing data arrives with the cost ledger; cost ranks unknown prices after known ones
       contextWindow: modelInfoFor(target.provider, target.model).contextWindow ?? null,
     }));
