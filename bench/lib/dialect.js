@@ -113,6 +113,8 @@ export async function runDialect(name, upstreamUrl, upstream, bodies) {
       gatewayCpuPerRequestMs: tg.result.cpuMs.gateway / tg.result.requests,
     };
 
+    if (name === 'openai-chat') out.router = await routerOverhead(name, R, pools, gwOrigin, upstream, gw, roundMs, roundMax);
+
     log(`  ${name}: ${PLAN.streams} + ${PLAN.streams} streams of ${STREAM_EVENTS} chunks (alternated)`);
     const st = await profiled(gw, `${name}-stream`, () => alternate(R.directStream, R.gatewayStream, gw, PLAN.streams, PLAN.streamsMs, upstream));
     out.stream = streamEntry(st.result, true);
@@ -143,9 +145,32 @@ export async function runDialect(name, upstreamUrl, upstream, bodies) {
       }
     }
   } finally {
-    await Promise.allSettled([pools.upstream.destroy(), pools.gateway.destroy(), pools.paced.destroy()]);
+    await Promise.allSettled([pools.upstream.destroy(), pools.gateway.destroy(), pools.paced.destroy(), pools.router?.destroy()]);
     await rpc(gw, 'exit', {}, 5_000).catch(() => {});
     gw.kill('SIGKILL');
   }
   return out;
+}
+
+/**
+ * The router's bookkeeping (request facts, strategy ordering, outcome recording,
+ * events): the same c=32 load through the router port (two providers on the same
+ * upstream) and through a pinned port, in alternating rounds; the difference in
+ * gateway CPU per request is what routing costs.
+ */
+async function routerOverhead(name, R, pools, gwOrigin, upstream, gw, roundMs, roundMax) {
+  log(`  ${name}: router port vs pinned port, c=${CONCURRENCY} (${TPUT_ROUNDS} rounds each)`);
+  pools.router = new Pool(gwOrigin('router'), POOL_OPTS);
+  const viaRouter = { pool: pools.router, req: { ...R.gateway.req, label: `${name} router` } };
+  await throughput(viaRouter, [null, null], CONCURRENCY, 300, 5_000);
+  const rounds = { pinned: [], router: [] };
+  for (let i = 0; i < TPUT_ROUNDS; i++) {
+    rounds.pinned.push(await throughput(R.gateway, [upstream, gw], CONCURRENCY, roundMs, roundMax));
+    rounds.router.push(await throughput(viaRouter, [upstream, gw], CONCURRENCY, roundMs, roundMax));
+  }
+  const pinned = mergeRounds(rounds.pinned);
+  const router = mergeRounds(rounds.router);
+  const pinnedCpu = pinned.cpuMs.gateway / pinned.requests;
+  const routerCpu = router.cpuMs.gateway / router.requests;
+  return { concurrency: CONCURRENCY, pinnedRps: pinned.rps, routerRps: router.rps, pinnedCpuPerRequestMs: pinnedCpu, routerCpuPerRequestMs: routerCpu, overheadMs: routerCpu - pinnedCpu };
 }

@@ -43,4 +43,5 @@ export const TARGETS = {
   rpsRatio: { min: 0.15, label: '≥ 15 %' },
   cpuPerStreamMs: { max: 4, label: '≤ 4 ms' },
   peakRssMb: { max: 120, label: '≤ 120 MB' },
+  routerOverheadMs: { max: 0.05, label: '≤ 0.05 ms' },
 };

@@ -40,6 +40,9 @@ function table(r, withTargets) {
     ['paced stream TTFB p50 (ms) [info]', f(r.pacedStream.direct.ttfb.p50, 3), f(r.pacedStream.gateway.ttfb.p50, 3), signed(r.pacedStream.gateway.ttfb.p50 - r.pacedStream.direct.ttfb.p50, 3), '', ''],
     ['paced stream total p50 (ms) [info]', f(r.pacedStream.direct.total.p50, 2), f(r.pacedStream.gateway.total.p50, 2), signed(r.pacedStream.gateway.total.p50 - r.pacedStream.direct.total.p50, 2), '', ''],
     ['gateway CPU per paced stream (ms) [info]', '', f(r.pacedStream.gatewayCpuPerStreamMs, 2), split(r.pacedStream.gatewayCpuSplitPerStream, 2), '', ''],
+    ...(r.router
+      ? [[`router port CPU per request, c=${r.router.concurrency} (ms)`, '', f(r.router.routerCpuPerRequestMs, 3), `pinned ${f(r.router.pinnedCpuPerRequestMs, 3)}, routing ${signed(r.router.overheadMs, 3)}`, t('routerOverheadMs'), v('routerOverheadMs', r.router.overheadMs)]]
+      : []),
     ['gateway peak RSS (MB)', '', f(r.gatewayPeakRssMb, 1), `idle ${f(r.gatewayIdleRssMb, 1)}`, t('peakRssMb'), v('peakRssMb', r.gatewayPeakRssMb)],
     ['gateway peak RSS before any c>1 load (MB) [info]', '', f(r.gatewayPeakRssSequentialMb, 1), '', '', ''],
   ];
@@ -57,6 +60,7 @@ export function targetResults(r) {
     rpsRatio: r.throughput.ratio,
     cpuPerStreamMs: r.stream.gatewayCpuPerStreamMs,
     peakRssMb: r.gatewayPeakRssMb,
+    ...(r.router ? { routerOverheadMs: r.router.overheadMs } : {}),
   };
   return Object.fromEntries(Object.entries(checks).map(([k, value]) => [k, { value, target: TARGETS[k], pass: verdict(TARGETS[k], value) === 'PASS' }]));
 }

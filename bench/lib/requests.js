@@ -59,12 +59,16 @@ export function benchConfig(upstreamUrl) {
     server: { logLevel: 'silent' },
     providers: {
       oa: { type: 'openai-compatible', baseUrl: upstreamUrl, apiKey: PROVIDER_KEY, maxOutputTokens: 8192 },
+      // A second provider on the same upstream, so the router port has a real choice to make.
+      oa2: { type: 'openai-compatible', baseUrl: upstreamUrl, apiKey: PROVIDER_KEY, maxOutputTokens: 8192 },
       an: { type: 'anthropic-compatible', baseUrl: upstreamUrl },
       // The same providers on the upstream's /paced prefix: one SSE event per upstream write.
       'oa-paced': { type: 'openai-compatible', baseUrl: upstreamUrl + '/paced', apiKey: PROVIDER_KEY, maxOutputTokens: 8192 },
       'an-paced': { type: 'anthropic-compatible', baseUrl: upstreamUrl + '/paced' },
     },
+    router: { order: ['oa', 'oa2'] },
     ports: [
+      { port: 0, use: 'router' },
       { port: 0, use: 'oa' },
       { port: 0, use: 'an' },
       { port: 0, use: 'oa-paced' },
