@@ -11,7 +11,9 @@
 //
 // Exits on its own when the driver disconnects.
 
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { ConfigSchema } from '../dist/proxy/config/schema.js';
 import { resolveSettings } from '../dist/proxy/config/resolve.js';
@@ -23,7 +25,10 @@ if (!process.argv[2]) {
 }
 const config = ConfigSchema.parse(JSON.parse(process.argv[2]));
 const settings = resolveSettings(config, {});
-const gateway = new Gateway(settings);
+// A private state dir: the user's saved routing choices must not change what is measured.
+const stateDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-state-'));
+process.on('exit', () => rmSync(stateDir, { recursive: true, force: true }));
+const gateway = new Gateway(settings, { stateDir });
 const listening = await gateway.start();
 
 const ports = Object.fromEntries(listening.map((p) => [p.use, p.port]));

@@ -4,7 +4,7 @@ import { configJsonSchema } from './config/json-schema.js';
 import { loadConfig } from './config/load.js';
 import { Gateway, type ListeningPort } from './gateway.js';
 import { VERSION } from './version.js';
-import type { Settings } from './config/resolve.js';
+import { TOKEN_HEADER } from './server/admin/auth.js';
 
 const HELP = `Switchboard ${VERSION} — a local gateway that lets Claude Code use any LLM provider
 
@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
     if (e.code === 'EACCES') throw new ConfigError(`not allowed to listen: ${e.message}`);
     throw err;
   }
-  console.log(banner(settings, ports, path));
+  console.log(banner(gateway, ports, path));
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -79,12 +79,14 @@ function parseFlags(args: string[]): { config?: string; host?: string } {
   return out;
 }
 
-export function banner(settings: Settings, ports: ListeningPort[], path: string | null): string {
+export function banner(gateway: Gateway, ports: ListeningPort[], path: string | null): string {
+  const { settings, router, admin } = gateway;
   const lines = [`Switchboard ${VERSION} — ${path ? `config ${path}` : 'no config file: providers from the environment'}`];
   for (const p of ports) {
     if (p.use === 'router') {
-      const chain = settings.routerOrder.join(' → ') || 'no providers enabled';
-      lines.push(`  ${p.url.padEnd(24)} router: ${chain}`);
+      // The live order and strategy: choices saved through the admin API override the config file.
+      const chain = router.priority.join(' → ') || 'no providers enabled';
+      lines.push(`  ${p.url.padEnd(24)} router: ${chain} [strategy ${router.strategy}]`);
     } else {
       const prov = settings.providers.get(p.use)!;
       lines.push(`  ${p.url.padEnd(24)} ${prov.label} [${prov.dialect}, key ${prov.keySource}]`);
@@ -104,6 +106,12 @@ export function banner(settings: Settings, ports: ListeningPort[], path: string 
     lines.push('', 'Point Claude Code at it:', `  export ANTHROPIC_BASE_URL=${main.url}`);
     for (const p of ports) if (p !== main) lines.push(`  export ANTHROPIC_BASE_URL=${p.url}   # ${p.use}`);
     if (!settings.clientApiKey) lines.push('  (any ANTHROPIC_API_KEY value works; Switchboard uses the provider keys it was given)');
+  }
+  const adminPort = ports.find((p) => p.use === 'router');
+  if (adminPort && admin) {
+    // Where the token is, never the token itself: terminals and logs get copied around.
+    const where = admin.token.path ? `stored in ${admin.token.path}` : admin.token.source === 'config' ? 'server.adminToken in the config file' : '$SWITCHBOARD_ADMIN_TOKEN';
+    lines.push('', `Admin API: ${adminPort.url}/api (send the token as "Authorization: Bearer <token>" or ${TOKEN_HEADER})`, `  admin token: ${where}`, `  routing changes are saved in ${admin.statePath}`);
   }
   return lines.join('\n');
 }

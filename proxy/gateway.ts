@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { ResolvedPort, Settings } from './config/resolve.js';
+import type { Env, ResolvedPort, Settings } from './config/resolve.js';
+import { defaultStateDir } from './config/state-file.js';
 import { createLogger, secretRedactor } from './log.js';
 import { CatalogCache } from './providers/catalog.js';
+import { HealthProber, type HealthProberOptions } from './router/health-probe.js';
 import { RouterRuntime } from './router/runtime.js';
+import { prepareAdmin, type AdminContext } from './server/admin/setup.js';
 import type { ListenerContext } from './server/context.js';
 import { createListener } from './server/listener.js';
 import { UpstreamClient } from './upstream/client.js';
@@ -25,26 +28,38 @@ export class Gateway {
   private readonly catalogs: CatalogCache;
   /** Live routing state (breakers, rate limits, latency, strategy) and the event stream. */
   readonly router: RouterRuntime;
+  /** Active health probes (router.healthCheckIntervalS); results land in `router`. */
+  readonly health: HealthProber;
   private readonly apps: FastifyInstance[] = [];
   private listening: ListeningPort[] = [];
+  /** Admin API token and saved routing choices; set by start(). */
+  admin: AdminContext | null = null;
+  /** Where the admin token and saved routing choices live (state.json, admin-token). */
+  readonly stateDir: string;
+  private readonly env: Env;
 
-  constructor(settings: Settings, opts: { logger?: Logger } = {}) {
+  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env } = {}) {
     this.settings = settings;
     this.log = opts.logger ?? createLogger(settings.logLevel);
     this.client = new UpstreamClient(settings.timeouts);
     this.catalogs = new CatalogCache(this.client);
     this.router = new RouterRuntime(settings);
+    this.env = opts.env ?? process.env;
+    this.stateDir = opts.stateDir ?? defaultStateDir(this.env);
+    this.health = new HealthProber(() => this.settings, this.client, this.router, opts.healthProbes);
   }
 
   /** Binds every port; if one cannot be bound, the ones already bound are closed again. */
   async start(): Promise<ListeningPort[]> {
     const redact = secretRedactor([...this.settings.providers.values()].map((p) => p.apiKey).concat(this.settings.clientApiKey));
     const startedAt = Date.now();
+    // Saved strategy/priority are applied before the first request can be routed.
+    this.admin = await prepareAdmin({ settings: this.settings, router: this.router, stateDir: this.stateDir, env: this.env, log: this.log, ports: () => this.listening });
     try {
       for (const port of this.settings.ports) {
         // A copy, so the listener reports the port actually bound when the config says 0.
         const bound: ResolvedPort = { ...port };
-        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION };
+        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin };
         const app = createListener(lc);
         this.apps.push(app);
         await app.listen({ port: port.port, host: this.settings.host });
@@ -58,6 +73,7 @@ export class Gateway {
       await this.stop();
       throw err;
     }
+    this.health.start();
     return this.listening;
   }
 
@@ -67,9 +83,11 @@ export class Gateway {
 
   /** Stops accepting, lets in-flight requests finish, then releases upstream connections. */
   async stop(): Promise<void> {
+    await this.health.stop();
     const apps = this.apps.splice(0);
     await Promise.all(apps.map((a) => a.close()));
     this.listening = [];
+    await this.admin?.flush();
     await this.client.close();
   }
 }

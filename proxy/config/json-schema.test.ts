@@ -55,6 +55,10 @@ describe('published JSON Schema', () => {
     expect(settings.routerOrder).toEqual(['github-models', 'openrouter', 'local']);
     expect(settings.notes).toEqual([]);
     expect(settings.providers.get('local')!.dialect).toBe('openai-chat');
+    expect(settings.scenarioRoutes.longContext).toEqual([
+      { provider: 'openrouter', model: 'google/gemini-2.5-flash' },
+      { provider: 'github-models', model: 'openai/gpt-4.1' },
+    ]);
   });
 
   it('rejects what the gateway rejects', () => {

@@ -1,4 +1,6 @@
 import { PRESETS, DEFAULT_ROUTER_ORDER } from '../providers/presets.js';
+import { resolveScenarioRoutes, type ScenarioRoutes } from '../router/scenario-routes.js';
+import { DEFAULT_LONG_CONTEXT_THRESHOLD } from '../router/scenario.js';
 import type { AuthScheme, ChatQuirks, DialectName, ModelInfo, ProviderSpec, Tier } from '../providers/types.js';
 import { DEFAULTS, FIRST_CUSTOM_PORT, PROVIDER_PORTS, RESERVED_PORTS, ROUTER_PORT } from './defaults.js';
 import { ConfigError } from './errors.js';
@@ -44,6 +46,8 @@ export interface Settings {
   allowedOrigins: string[];
   bodyLimit: number;
   clientApiKey?: string;
+  /** server.adminToken; when unset the Gateway takes $SWITCHBOARD_ADMIN_TOKEN or its token file. */
+  adminToken?: string;
   timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
   logLevel: string;
   providers: Map<string, ResolvedProvider>;
@@ -52,6 +56,12 @@ export interface Settings {
   routerStrategy?: 'priority' | 'cost' | 'performance' | 'availability' | 'intelligent';
   /** Same-provider retries before falling back (router.retries). */
   routerRetries: number;
+  /** Seconds between health probes, 0 = off (router.healthCheckIntervalS). */
+  healthCheckIntervalS: number;
+  /** Estimated prompt tokens above which a request is longContext (router.longContextThreshold). */
+  longContextThreshold: number;
+  /** Targets the router port tries first per scenario (router.scenarios), in config order. */
+  scenarioRoutes: ScenarioRoutes;
   /** Human-readable notes about disabled providers and defaults taken. */
   notes: string[];
 }
@@ -88,6 +98,7 @@ export function resolveSettings(file: ConfigFile, env: Env): Settings {
     allowedOrigins: server.allowedOrigins ?? [],
     bodyLimit: Math.round((server.bodyLimitMb ?? DEFAULTS.bodyLimitMb) * 1024 * 1024),
     clientApiKey: server.clientApiKey,
+    adminToken: server.adminToken,
     timeouts: { ...DEFAULTS.timeouts, ...(server.timeouts ?? {}) },
     logLevel: server.logLevel ?? DEFAULTS.logLevel,
     providers,
@@ -95,6 +106,9 @@ export function resolveSettings(file: ConfigFile, env: Env): Settings {
     routerOrder,
     routerStrategy: file.router?.strategy,
     routerRetries: file.router?.retries ?? 0,
+    healthCheckIntervalS: file.router?.healthCheckIntervalS ?? 30,
+    longContextThreshold: file.router?.longContextThreshold ?? DEFAULT_LONG_CONTEXT_THRESHOLD,
+    scenarioRoutes: resolveScenarioRoutes(file.router?.scenarios, providers, file.providers),
     notes,
   };
 }

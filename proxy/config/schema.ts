@@ -65,6 +65,25 @@ const TimeoutsSchema = z
   })
   .strict();
 
+// "provider,model", or a list tried in order; the format and the provider being enabled
+// are checked when the config is resolved, so the error can name the entry.
+const scenarioRoute = (what: string) =>
+  z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .optional()
+    .describe(`"provider,model" (or a list, tried in order) for ${what}`);
+
+const ScenariosSchema = z
+  .object({
+    background: scenarioRoute('haiku-tier requests that are not long'),
+    think: scenarioRoute('requests with thinking on'),
+    longContext: scenarioRoute('requests estimated above router.longContextThreshold tokens'),
+    webSearch: scenarioRoute('requests carrying the web_search tool'),
+    image: scenarioRoute('requests whose last user message holds an image'),
+  })
+  .strict()
+  .describe('Router port only: targets tried first for each kind of request, before the strategy-ordered providers');
+
 export const ConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -75,6 +94,7 @@ export const ConfigSchema = z
         allowedOrigins: z.array(z.string()).optional().describe('Extra browser origins accepted besides loopback ones'),
         bodyLimitMb: z.number().positive().max(256).optional(),
         clientApiKey: z.string().min(1).optional().describe('When set, clients must send it as x-api-key or Bearer token'),
+        adminToken: z.string().regex(/^[\x21-\x7e]{16,}$/, 'at least 16 printable characters, no spaces').optional().describe('Token for the admin API (router port /api); default: $SWITCHBOARD_ADMIN_TOKEN, else one generated into the state dir'),
         timeouts: TimeoutsSchema.optional(),
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
       })
@@ -93,6 +113,16 @@ export const ConfigSchema = z
           .max(3)
           .optional()
           .describe('Quick retries on the same provider after a connection failure or 5xx, before falling back; default 0 because Claude Code retries by itself'),
+        healthCheckIntervalS: z
+          .number()
+          .int()
+          .min(0)
+          .max(86_400)
+          .refine((v) => v === 0 || v >= 5, 'must be 0 (probes off) or at least 5 seconds')
+          .optional()
+          .describe('Seconds between health probes (a GET of each provider\'s model list, which spends no tokens); default 30, 0 turns them off'),
+        longContextThreshold: z.number().int().positive().optional().describe('Estimated prompt tokens above which a request is the longContext scenario; default 60000'),
+        scenarios: ScenariosSchema.optional(),
       })
       .strict()
       .optional(),

@@ -10,7 +10,10 @@ export type GatewayEvent =
   | { type: 'retry'; at: number; provider: string; status: number; delayMs: number; reason: string }
   | { type: 'circuit'; at: number; provider: string; state: CircuitState; reason: string }
   | { type: 'cooldown'; at: number; provider: string; until: number; reason: string }
-  | { type: 'strategy'; at: number; strategy: StrategyName; reason: string };
+  | { type: 'health'; at: number; provider: string; ok: boolean; reason: string }
+  | { type: 'strategy'; at: number; strategy: StrategyName; reason: string }
+  | { type: 'priority'; at: number; priority: string[]; reason: string }
+  | { type: 'reset'; at: number; reason: string };
 
 export type Listener = (event: GatewayEvent & { id: number }) => void;
 
@@ -32,6 +35,11 @@ export class EventBus {
         // a failing subscriber must not break routing
       }
     }
+  }
+
+  /** Live subscribers (admin event streams among them). */
+  get subscriberCount(): number {
+    return this.listeners.size;
   }
 
   subscribe(listener: Listener): () => void {

@@ -49,16 +49,27 @@ export class CatalogCache {
   }
 
   private async fetch(provider: ResolvedProvider): Promise<CatalogModel[]> {
-    const url = new URL(provider.modelsPath!.replace(/^\//, ''), provider.baseUrl + '/').toString();
-    // GitHub's catalog lives at the origin root, not under /inference.
-    const target = provider.modelsPath!.startsWith('/catalog') ? new URL(provider.modelsPath!, provider.baseUrl).toString() : url;
-    const headers = baseHeaders(provider, {});
-    delete headers['content-type'];
-    if (provider.dialect === 'anthropic') headers['anthropic-version'] = '2023-06-01';
-    const { status, json } = await this.client.getJson(target, headers, TIMEOUT_MS);
+    const req = catalogRequest(provider)!;
+    const { status, json } = await this.client.getJson(req.url, req.headers, TIMEOUT_MS);
     if (status < 200 || status >= 300) throw new Error(`catalog HTTP ${status}`);
     return parseCatalog(json);
   }
+}
+
+/**
+ * URL and headers of a provider's model-list GET, or null when it has none.
+ * Shared with the health prober: listing models is a request that spends no tokens.
+ */
+export function catalogRequest(provider: ResolvedProvider): { url: string; headers: Record<string, string> } | null {
+  if (!provider.modelsPath) return null;
+  // GitHub's catalog lives at the origin root, not under /inference.
+  const url = provider.modelsPath.startsWith('/catalog')
+    ? new URL(provider.modelsPath, provider.baseUrl).toString()
+    : new URL(provider.modelsPath.replace(/^\//, ''), provider.baseUrl + '/').toString();
+  const headers = baseHeaders(provider, {});
+  delete headers['content-type'];
+  if (provider.dialect === 'anthropic') headers['anthropic-version'] = '2023-06-01';
+  return { url, headers };
 }
 
 export function parseCatalog(json: unknown): CatalogModel[] {

@@ -8,8 +8,10 @@ import { parseExplicitModel, upstreamModelFor } from './model-map.js';
  * (`provider,model` in the model field, or the x-switchboard-provider header);
  * a provider's own port is pinned to it; the router port walks its fallback
  * order. (Strategies, scenarios and health-aware ordering come with the router.)
+ * `routerOrder` is the live priority (RouterRuntime.priority, changeable at runtime);
+ * it defaults to the configured order.
  */
-export function planTargets(settings: Settings, port: ResolvedPort, requestedModel: string, headerProvider: string | undefined): Target[] {
+export function planTargets(settings: Settings, port: ResolvedPort, requestedModel: string, headerProvider: string | undefined, routerOrder: readonly string[] = settings.routerOrder): Target[] {
   const explicit = parseExplicitModel(requestedModel);
   if (explicit) {
     const provider = settings.providers.get(explicit.provider);
@@ -17,9 +19,9 @@ export function planTargets(settings: Settings, port: ResolvedPort, requestedMod
     return [{ provider, model: explicit.model }];
   }
 
-  let ids: string[];
-  if (port.use === 'router') ids = settings.routerOrder;
-  else ids = port.fallbackToRouter ? [port.use, ...settings.routerOrder.filter((id) => id !== port.use)] : [port.use];
+  let ids: readonly string[];
+  if (port.use === 'router') ids = routerOrder;
+  else ids = port.fallbackToRouter ? [port.use, ...routerOrder.filter((id) => id !== port.use)] : [port.use];
 
   if (headerProvider) {
     if (!settings.providers.has(headerProvider)) throw unknownProvider(settings, headerProvider, 'x-switchboard-provider');

@@ -7,11 +7,14 @@ import { SessionAffinity } from './affinity.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { modelInfoFor } from './model-map.js';
 import { LatencyStats } from './latency-stats.js';
+import { priorityProblem } from './priority.js';
 import { RateLimitTracker } from './rate-limit-tracker.js';
 import { DEFAULT_RETRY_POLICY, type FailureKind, type RetryPolicy } from './retry-policy.js';
 import type { Candidate, Clock, ProviderSnapshot, RequestFacts, StrategyName } from './state.js';
 import { systemClock } from './state.js';
+import { providerStatus, type ProviderStatus } from './status.js';
 import { DEFAULT_STRATEGY, STRATEGIES } from './strategies/index.js';
+import type { ProbeRecord, ProbeResult } from './health-probe.js';
 
 // The router's live state: one breaker, latency record and rate-limit tracker per
 // provider, plus cooldowns, session affinity, the active strategy and the event
@@ -26,18 +29,30 @@ export interface ProviderRuntime {
   cooldownUntil: number | null;
 }
 
+/** A routing choice the user changed (only the changed fields); the Gateway persists it. */
+export interface RoutingChange {
+  strategy?: StrategyName;
+  priority?: string[];
+}
+
 export class RouterRuntime {
   readonly events = new EventBus();
   readonly affinity: SessionAffinity;
   readonly retryPolicy: RetryPolicy;
   private readonly providers = new Map<string, ProviderRuntime>();
+  /** Last health probe per provider (health-probe.ts); kept across reset(): it is observed, not learned. */
+  private readonly probes = new Map<string, ProbeRecord>();
   private activeStrategy: StrategyName;
+  private priorityOrder: string[];
+  /** Told about every strategy or priority change; set by the Gateway to persist them (this class does no I/O). */
+  onRoutingChange: ((change: RoutingChange) => void) | null = null;
 
   constructor(
     private readonly settings: Settings,
     readonly clock: Clock = systemClock,
   ) {
     this.activeStrategy = settings.routerStrategy ?? DEFAULT_STRATEGY;
+    this.priorityOrder = [...settings.routerOrder];
     // Same-provider retries are off unless configured: Claude Code runs its own retry loop
     // (with visible backoff), and gateway retries would multiply with it.
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, maxRetries: settings.routerRetries };
@@ -52,6 +67,27 @@ export class RouterRuntime {
     if (strategy === this.activeStrategy) return;
     this.activeStrategy = strategy;
     this.events.emit({ type: 'strategy', at: this.clock.now(), strategy, reason });
+    this.onRoutingChange?.({ strategy });
+  }
+
+  /** The router port's order (priority strategy, tie-breaks for the others); starts as router.order. */
+  get priority(): readonly string[] {
+    return this.priorityOrder;
+  }
+
+  /** Throws a RangeError naming the bad entry unless `ids` are enabled providers, each once. */
+  setPriority(ids: readonly string[], reason = 'changed by the user'): void {
+    const problem = priorityProblem(ids, this.settings.providers.keys());
+    if (problem) throw new RangeError(problem);
+    if (ids.length === this.priorityOrder.length && ids.every((id, i) => id === this.priorityOrder[i])) return;
+    this.priorityOrder = [...ids];
+    this.events.emit({ type: 'priority', at: this.clock.now(), priority: [...ids], reason });
+    this.onRoutingChange?.({ priority: [...ids] });
+  }
+
+  /** Every enabled provider's live state, for the admin API; `ports` are the bound listeners. */
+  status(ports: ReadonlyArray<{ port: number; use: string }>): ProviderStatus[] {
+    return [...this.settings.providers.values()].map((p) => providerStatus(p, this.runtime(p.id), this.snapshot(p.id), ports, this.priorityOrder, this.lastProbe(p.id)));
   }
 
   runtime(providerId: string): ProviderRuntime {
@@ -132,10 +168,11 @@ export class RouterRuntime {
     return retryAfterMs;
   }
 
-  /** Forgets all learned state (breakers, limits, latency, cooldowns, affinity). */
-  reset(): void {
+  /** Forgets all learned state (breakers, limits, latency, cooldowns, affinity); strategy and priority stay. */
+  reset(reason = 'learned state cleared'): void {
     this.providers.clear();
     this.affinity.clear();
+    this.events.emit({ type: 'reset', at: this.clock.now(), reason });
   }
 
   /** An allowed request that was never sent (client gone, plan ended): frees a half-open probe slot. */
@@ -150,6 +187,30 @@ export class RouterRuntime {
     rt.cooldownUntil = until;
     this.affinity.forget(providerId);
     this.events.emit({ type: 'cooldown', at: this.clock.now(), provider: providerId, until, reason });
+  }
+
+  /**
+   * A health probe's result. A failure counts towards the breaker like a failed
+   * request; a success closes nothing (a half-open circuit is still probed by real
+   * traffic, which proves more than a model list). An event only when the result
+   * flips; a provider never probed counts as up.
+   */
+  recordProbe(providerId: string, result: ProbeResult): void {
+    const wasOk = this.probes.get(providerId)?.ok ?? true;
+    this.probes.set(providerId, { ...result, at: this.clock.now() });
+    if (wasOk !== result.ok) {
+      const reason = result.ok ? `${providerId} is reachable again` : `${providerId} health probe failed: ${result.error ?? 'unknown error'}`;
+      this.events.emit({ type: 'health', at: this.clock.now(), provider: providerId, ok: result.ok, reason });
+    }
+    if (result.ok) return;
+    const rt = this.runtime(providerId);
+    const before = rt.breaker.state();
+    rt.breaker.onFailure();
+    this.circuitChanged(providerId, before, rt, 'health probe failed');
+  }
+
+  lastProbe(providerId: string): ProbeRecord | null {
+    return this.probes.get(providerId) ?? null;
   }
 
   private circuitChanged(providerId: string, before: string, rt: ProviderRuntime, why: string): void {

@@ -4,6 +4,7 @@ import type { ResolvedPort, Settings } from '../config/resolve.js';
 import type { CatalogCache } from '../providers/catalog.js';
 import type { RouterRuntime } from '../router/runtime.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import type { AdminContext } from './admin/setup.js';
 
 /** What every route handler of one listener can reach. */
 export interface ListenerContext {
@@ -16,4 +17,6 @@ export interface ListenerContext {
   log: Logger;
   startedAt: number;
   version: string;
+  /** Admin API token and state; its routes are served on router ports only. */
+  admin?: AdminContext | null;
 }

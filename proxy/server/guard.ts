@@ -6,6 +6,8 @@ import { GatewayError } from '../protocol/anthropic/errors.js';
 
 /** Routes that answer without the client key: base-URL probes that reveal nothing. */
 const OPEN_PATHS = new Set(['/', '/health']);
+/** Admin routes check their own, stronger token (EventSource cannot send a client key). */
+const ADMIN_PATH = /^\/(api|admin)\//;
 
 export interface GuardOptions {
   allowedHosts: string[];
@@ -33,7 +35,8 @@ export function checkRequest(headers: IncomingHttpHeaders, url: string, opts: Gu
   }
   // Deny by default: only the probes stay open. The listener passes the matched route, so
   // encoded paths ("/%761/messages") and absolute-form targets cannot slip past.
-  if (opts.clientApiKey && !OPEN_PATHS.has(url.split('?')[0]) && !clientKeyMatches(headers, opts.clientApiKey)) {
+  const path = url.split('?')[0];
+  if (opts.clientApiKey && !OPEN_PATHS.has(path) && !ADMIN_PATH.test(path) && !clientKeyMatches(headers, opts.clientApiKey)) {
     return new GatewayError(401, 'invalid x-api-key: this Switchboard requires the client key set in server.clientApiKey', { retryable: false });
   }
   return null;

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { GatewayError } from '../protocol/anthropic/errors.js';
+import { adminRoutes } from './admin/routes.js';
 import type { ListenerContext } from './context.js';
 import { checkRequest } from './guard.js';
 import { countTokensRoute } from './routes/count-tokens.js';
@@ -55,6 +56,7 @@ export function createListener(lc: ListenerContext): FastifyInstance {
   countTokensRoute(app, lc);
   modelsRoute(app, lc);
   healthRoutes(app, lc);
+  if (lc.port.use === 'router' && lc.admin) adminRoutes(app, lc, lc.admin);
   return app;
 }
 

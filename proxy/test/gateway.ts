@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { resolveSettings, type Env } from '../config/resolve.js';
 import type { ConfigFile } from '../config/schema.js';
 import { ConfigSchema } from '../config/schema.js';
 import { Gateway, type ListeningPort } from '../gateway.js';
+import type { HealthProberOptions } from '../router/health-probe.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -14,16 +18,26 @@ export interface RunningGateway {
 
 /**
  * Starts a real gateway on free loopback ports. `ports` defaults to a router
- * port plus one port per configured provider, all on port 0.
+ * port plus one port per configured provider, all on port 0. Health probes are
+ * off unless the config sets router.healthCheckIntervalS or `healthProbes` is
+ * given, so scripted upstreams see only the requests a test makes. The state
+ * dir (admin token, saved routing) is a fresh temp dir removed on close, unless
+ * `stateDir` is given (then the caller owns it); never the real home.
  */
-export async function startGateway(config: ConfigFile, env: Env = {}): Promise<RunningGateway> {
+export async function startGateway(config: ConfigFile, env: Env = {}, opts: { healthProbes?: HealthProberOptions; stateDir?: string } = {}): Promise<RunningGateway> {
   const parsed = ConfigSchema.parse({
     ...config,
     ports: config.ports ?? [{ port: 0, use: 'router' }, ...Object.keys(config.providers ?? {}).map((id) => ({ port: 0, use: id }))],
   });
   const settings = resolveSettings(parsed, env);
-  const gateway = new Gateway(settings, { logger: pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }) });
-  const ports = await gateway.start();
+  const healthProbes = opts.healthProbes ?? (config.router?.healthCheckIntervalS === undefined ? { intervalMs: 0 } : undefined);
+  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-state-'));
+  const dropState = () => opts.stateDir === undefined && rmSync(stateDir, { recursive: true, force: true });
+  const gateway = new Gateway(settings, { logger: pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env });
+  const ports = await gateway.start().catch((err: unknown) => {
+    dropState();
+    throw err;
+  });
   return {
     gateway,
     ports,
@@ -32,6 +46,6 @@ export async function startGateway(config: ConfigFile, env: Env = {}): Promise<R
       if (!p) throw new Error(`no port for ${use}`);
       return p.url;
     },
-    close: () => gateway.stop(),
+    close: () => gateway.stop().finally(dropState),
   };
 }

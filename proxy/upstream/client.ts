@@ -147,6 +147,27 @@ export class UpstreamClient {
     return { status: res.statusCode, json };
   }
 
+  /**
+   * A GET whose body is not wanted (health probes): the status only. The body is
+   * read compressed and discarded, so a big catalog costs little and the
+   * keep-alive connection stays usable. `signal` cancels it (gateway stop).
+   */
+  async probe(url: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number }> {
+    const u = new URL(url);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const res = await this.agent.request({
+      origin: u.origin,
+      path: u.pathname + u.search,
+      method: 'GET',
+      headers: { ...headers, accept: 'application/json' },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+    });
+    await res.body.dump({ limit: 4 * 1024 * 1024 });
+    return { status: res.statusCode };
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }

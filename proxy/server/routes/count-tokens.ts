@@ -16,7 +16,7 @@ export function countTokensRoute(app: FastifyInstance, lc: ListenerContext): voi
     const raw = request.body as Buffer;
     // Real UTF-8 strings here: the local count tokenizes the text itself.
     const body = validateMessagesRequest(parseJsonBody(raw).value, true);
-    const [target] = planTargets(lc.settings, lc.port, body.model, headerProvider(request));
+    const [target] = planTargets(lc.settings, lc.port, body.model, headerProvider(request), lc.router.priority);
     const ctx = requestContext(request, raw, body, false, false);
     const upstream = DIALECTS[target.provider.dialect].countTokensRequest(ctx, target);
     reply.header('x-switchboard-provider', target.provider.id);

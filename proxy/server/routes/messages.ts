@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import type { Target } from '../../dialects/types.js';
 import { GatewayError } from '../../protocol/anthropic/errors.js';
 import { parseJsonBody, validateMessagesRequest } from '../../protocol/anthropic/validate.js';
 import { execute, sendError } from '../../router/execute.js';
 import { parseExplicitModel } from '../../router/model-map.js';
 import { planTargets } from '../../router/plan.js';
+import { applyScenarioRoute, scenarioReason } from '../../router/scenario-routes.js';
 import { tierFacts } from '../../router/scenario.js';
 import type { Scenario, StrategyName } from '../../router/state.js';
 import type { ListenerContext } from '../context.js';
@@ -27,26 +29,31 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
       }
       const ctx = requestContext(request, raw, body, byteStrings, body.stream === true);
       const chosen = headerProvider(request);
-      let targets = planTargets(lc.settings, lc.port, body.model, chosen);
+      let targets = planTargets(lc.settings, lc.port, body.model, chosen, lc.router.priority);
       const explicit = chosen !== undefined || parseExplicitModel(body.model) !== null;
       let mode: 'explicit' | 'pinned' | StrategyName = explicit ? 'explicit' : 'pinned';
       let scenario: Scenario = 'default';
       let reason = explicit ? 'explicit choice' : `port ${lc.port.port} is pinned`;
       let sessionId: string | null = null;
+      let mapped: Target[] = [];
       if (lc.port.use === 'router' && !explicit) {
-        // Only the router port pays for request facts and strategy ordering.
-        const facts = tierFacts(body, { headers: request.headers });
+        // Only the router port pays for request facts, strategy ordering and scenario routes.
+        const facts = tierFacts(body, { headers: request.headers, longContextThreshold: lc.settings.longContextThreshold });
         const ordered = lc.router.order(targets, facts);
-        targets = ordered.targets;
+        const plan = applyScenarioRoute(lc.settings.scenarioRoutes, lc.settings.providers, facts.scenario, ordered.targets);
+        targets = plan.targets;
+        mapped = targets.slice(0, plan.mapped);
         mode = lc.router.strategy;
         scenario = facts.scenario;
-        reason = ordered.reason;
-        sessionId = facts.sessionId;
+        reason = plan.mapped ? `${ordered.reason}, after the ${scenario} scenario route` : ordered.reason;
+        // A scenario-routed request (a background haiku call) must not move the session's affinity.
+        sessionId = plan.mapped ? null : facts.sessionId;
       }
       const result = await execute(ctx, targets, res, new ResponseSink(res, lc.redact), { client: lc.client, redact: lc.redact, router: lc.router, sessionId });
       if (result.target) {
         const fallback = result.attempts.length > 1 ? ` after ${result.attempts.length - 1} failed attempt${result.attempts.length > 2 ? 's' : ''}` : '';
-        lc.router.events.emit({ type: 'route', at: Date.now(), port: lc.port.port, provider: result.target.provider.id, model: result.target.model, strategy: mode, scenario, reason: `${result.target.provider.id} (${reason})${fallback}` });
+        const served = mapped.includes(result.target) ? scenarioReason(scenario, result.target) : `${result.target.provider.id} (${reason})`;
+        lc.router.events.emit({ type: 'route', at: Date.now(), port: lc.port.port, provider: result.target.provider.id, model: result.target.model, strategy: mode, scenario, reason: `${served}${fallback}` });
       }
       if (result.error) {
         lc.log.warn({ port: lc.port.port, model: body.model, attempts: result.attempts, status: result.error.status }, lc.redact(result.error.message));

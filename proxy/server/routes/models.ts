@@ -56,7 +56,7 @@ export function modelsRoute(app: FastifyInstance, lc: ListenerContext): void {
 }
 
 function providersOnPort(lc: ListenerContext): ResolvedProvider[] {
-  const ids = lc.port.use === 'router' ? lc.settings.routerOrder : [lc.port.use];
+  const ids = lc.port.use === 'router' ? lc.router.priority : [lc.port.use];
   return ids.map((id) => lc.settings.providers.get(id)).filter((p): p is ResolvedProvider => !!p);
 }
 

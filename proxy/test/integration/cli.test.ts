@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -201,6 +201,18 @@ describe('switchboard serve', () => {
     expect(banner).toMatch(new RegExp(`export ANTHROPIC_BASE_URL=${claude}\\s+# claude`));
     expect(banner).not.toContain('sk-ant-cli-secret');
     expect(banner).not.toMatch(/:0\b/);
+  });
+
+  it('prints the admin API and where its token is stored, never the token', () => {
+    const router = urlFor(/router:/);
+    expect(banner).toContain(`router: local → claude [strategy intelligent]`);
+    expect(banner).toContain(`Admin API: ${router}/api`);
+    const tokenPath = join(tmp, '.local/state/switchboard/admin-token');
+    expect(banner).toContain(`admin token: stored in ${tokenPath}`);
+    const token = readFileSync(tokenPath, 'utf8').trim();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(banner).not.toContain(token);
+    if (process.platform !== 'win32') expect(statSync(tokenPath).mode & 0o777).toBe(0o600);
   });
 
   it('serves requests on the printed ports', async () => {

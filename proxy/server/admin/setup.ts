@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import type { Env, Settings } from '../../config/resolve.js';
+import { StateFile } from '../../config/state-file.js';
+import { reconcilePriority } from '../../router/priority.js';
+import type { RouterRuntime } from '../../router/runtime.js';
+import { resolveAdminToken, type AdminToken } from './auth.js';
+
+// What the Gateway does for the admin API at start: restore the saved routing
+// choices, persist every later change, and settle the admin token.
+
+export interface AdminPort {
+  port: number;
+  use: string;
+  url: string;
+}
+
+/** What the admin routes can reach besides the ListenerContext. */
+export interface AdminContext {
+  token: AdminToken;
+  /** `<stateDir>/state.json`. */
+  statePath: string;
+  /** The bound listeners (filled in as they bind). */
+  ports(): readonly AdminPort[];
+  /** Resolves once every routing change so far is on disk. */
+  flush(): Promise<void>;
+  /** Interval of `: keep-alive` comments on /api/events (proxies drop idle streams). */
+  keepAliveMs: number;
+}
+
+export interface AdminSetup {
+  settings: Settings;
+  router: RouterRuntime;
+  stateDir: string;
+  env: Env;
+  log: Logger;
+  ports: () => readonly AdminPort[];
+}
+
+export async function prepareAdmin(o: AdminSetup): Promise<AdminContext> {
+  const state = new StateFile(o.stateDir, o.log);
+  o.router.onRoutingChange = null; // restoring is not a change to save again
+  const saved = await state.load();
+  const why = 'restored: chosen earlier through the admin API';
+  if (saved.strategy) o.router.setStrategy(saved.strategy, why);
+  if (saved.priority) {
+    const enabled = new Set(o.settings.providers.keys());
+    const priority = reconcilePriority(saved.priority, saved.priorityProviders, enabled, o.settings.routerOrder);
+    if (priority) o.router.setPriority(priority, why);
+    else o.log.warn({ path: state.path }, 'saved priority names no enabled provider; using router.order');
+  }
+  const enabledNow = [...o.settings.providers.keys()];
+  o.router.onRoutingChange = (change) => {
+    void state.save(change.priority ? { ...change, priorityProviders: enabledNow } : change);
+  };
+  const token = await resolveAdminToken({ configured: o.settings.adminToken, env: o.env, stateDir: o.stateDir, log: o.log });
+  return { token, statePath: state.path, ports: o.ports, flush: () => state.flush(), keepAliveMs: 15_000 };
+}
