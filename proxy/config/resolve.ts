@@ -56,6 +56,8 @@ export interface Settings {
   routerStrategy?: 'priority' | 'cost' | 'performance' | 'availability' | 'intelligent';
   /** Same-provider retries before falling back (router.retries). */
   routerRetries: number;
+  /** Route away below this fraction of rate limit remaining (router.rateLimitThreshold). */
+  rateLimitThreshold?: number;
   /** Seconds between health probes, 0 = off (router.healthCheckIntervalS). */
   healthCheckIntervalS: number;
   /** Estimated prompt tokens above which a request is longContext (router.longContextThreshold). */
@@ -106,6 +108,7 @@ export function resolveSettings(file: ConfigFile, env: Env): Settings {
     routerOrder,
     routerStrategy: file.router?.strategy,
     routerRetries: file.router?.retries ?? 0,
+    rateLimitThreshold: file.router?.rateLimitThreshold,
     healthCheckIntervalS: file.router?.healthCheckIntervalS ?? 30,
     longContextThreshold: file.router?.longContextThreshold ?? DEFAULT_LONG_CONTEXT_THRESHOLD,
     scenarioRoutes: resolveScenarioRoutes(file.router?.scenarios, providers, file.providers),

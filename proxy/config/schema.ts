@@ -106,6 +106,12 @@ export const ConfigSchema = z
       .object({
         order: z.array(z.string()).optional().describe('Priority order of the router port (the priority strategy, and tie-breaks for the others)'),
         strategy: z.enum(['priority', 'cost', 'performance', 'availability', 'intelligent']).optional().describe('How the router port orders providers; default intelligent'),
+        rateLimitThreshold: z
+          .number()
+          .min(0)
+          .max(1)
+          .optional()
+          .describe('Route away from a provider when less than this fraction of its rate limit remains (default 0.2: the seeds\' RATE_LIMIT_THRESHOLD=0.8 used)'),
         retries: z
           .number()
           .int()

@@ -8,7 +8,7 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { modelInfoFor } from './model-map.js';
 import { LatencyStats } from './latency-stats.js';
 import { priorityProblem } from './priority.js';
-import { RateLimitTracker } from './rate-limit-tracker.js';
+import { DEFAULT_HEADROOM_THRESHOLD, RateLimitTracker } from './rate-limit-tracker.js';
 import { DEFAULT_RETRY_POLICY, type FailureKind, type RetryPolicy } from './retry-policy.js';
 import type { Candidate, Clock, ProviderSnapshot, RequestFacts, StrategyName } from './state.js';
 import { systemClock } from './state.js';
@@ -107,7 +107,7 @@ export class RouterRuntime {
       id: providerId,
       circuit: rt.breaker.state(),
       cooldownUntil: rt.cooldownUntil !== null && rt.cooldownUntil > now ? rt.cooldownUntil : null,
-      rateLimit: rt.limits.snapshot(),
+      rateLimit: { ...rt.limits.snapshot(), low: !rt.limits.available(this.settings.rateLimitThreshold ?? DEFAULT_HEADROOM_THRESHOLD) },
       latency: rt.latency.snapshot(detail),
       successRate: rt.latency.successRate(),
       samples: rt.latency.samples(),

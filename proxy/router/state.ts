@@ -23,6 +23,11 @@ export interface RateLimitSnapshot {
   resetAt: number | null;
   /** Until when the provider must not be tried at all (a 429 with retry-after, RESOURCE_EXHAUSTED), or null. */
   blockedUntil: number | null;
+  /**
+   * Headroom is below the router's threshold (router.rateLimitThreshold) and the window has not
+   * reset: routed away from until it does. Absent means not known to be low.
+   */
+  low?: boolean;
 }
 
 export interface LatencySnapshot {

@@ -12,12 +12,16 @@ import type { Candidate, RequestFacts } from '../state.js';
  */
 export const CONTEXT_RESERVE_TOKENS = 2_048;
 
-/** Not open, not cooling down, not blocked by a rate limit at `now`. Half-open counts as available (it takes probes). */
+/**
+ * Not open, not cooling down, not blocked by a rate limit or short of headroom at `now`.
+ * Half-open counts as available (it takes probes).
+ */
 export function availableNow(c: Candidate, now: number): boolean {
   const s = c.snapshot;
   if (s.circuit === 'open') return false;
   if (s.cooldownUntil !== null && s.cooldownUntil > now) return false;
   if (s.rateLimit.blockedUntil !== null && s.rateLimit.blockedUntil > now) return false;
+  if (s.rateLimit.low === true) return false;
   return true;
 }
 

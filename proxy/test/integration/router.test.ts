@@ -87,6 +87,46 @@ describe('router state', () => {
   });
 });
 
+describe('rate-limit headroom', () => {
+  let a: ScriptedUpstream;
+  let b: ScriptedUpstream;
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([ScriptedUpstream.start(), ScriptedUpstream.start()]);
+  });
+  afterAll(async () => {
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  // OpenAI-style limit headers: 10 % of the request budget left, resetting in a minute.
+  const lowHeadroom = (_req: unknown, res: import('node:http').ServerResponse) =>
+    sse(res, openaiStream([chunk({ content: 'from a' }), chunk({}, 'stop'), usageChunk(5, 1)]), {
+      headers: { 'x-ratelimit-limit-requests': '100', 'x-ratelimit-remaining-requests': '10', 'x-ratelimit-reset-requests': '1m0s' },
+    });
+
+  it.each([
+    [undefined, 'b'],
+    [0.05, 'a'],
+  ])('with rateLimitThreshold %s the next request goes to %s', async (threshold, expected) => {
+    const gw = await startGateway({
+      providers: { a: { type: 'openai-compatible', baseUrl: a.url }, b: { type: 'openai-compatible', baseUrl: b.url } },
+      router: { order: ['a', 'b'], strategy: 'priority', ...(threshold === undefined ? {} : { rateLimitThreshold: threshold }) },
+    });
+    try {
+      a.otherwise(lowHeadroom);
+      b.otherwise(ok('from b'));
+      const first = await post(gw.url('router'), messagesBody({ stream: true }));
+      expect(first.headers.get('x-switchboard-provider')).toBe('a');
+      await readSse(first);
+      const second = await post(gw.url('router'), messagesBody({ stream: true }));
+      expect(second.headers.get('x-switchboard-provider')).toBe(expected);
+      await readSse(second);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
 describe('failover cost', () => {
   let b: ScriptedUpstream;
   let gw: RunningGateway;
