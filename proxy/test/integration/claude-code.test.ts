@@ -1,4 +1,7 @@
+import Anthropic from '@anthropic-ai/sdk';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -164,4 +167,62 @@ describe('Claude Code CLI through an openai-chat provider', () => {
     expect(first.body.context_management).toBeDefined();
     expect(first.body.messages.some((m: { role: string }) => m.role === 'system')).toBe(true);
   }, 120_000);
+});
+
+describe('Claude Code and the SDK through the router while a provider is down', () => {
+  let upstream: ScriptedUpstream;
+  let gw: RunningGateway;
+  let home: string;
+  let work: string;
+
+  beforeAll(async () => {
+    upstream = await ScriptedUpstream.start();
+    const dead = await new Promise<number>((resolve) => {
+      const srv = createServer();
+      srv.listen(0, '127.0.0.1', () => {
+        const port = (srv.address() as AddressInfo).port;
+        srv.close(() => resolve(port));
+      });
+    });
+    gw = await startGateway({
+      providers: {
+        down: { type: 'openai-compatible', baseUrl: `http://127.0.0.1:${dead}` },
+        local: { type: 'openai-compatible', baseUrl: upstream.url },
+      },
+      router: { order: ['down', 'local'] },
+    });
+    home = mkdtempSync(join(tmpdir(), 'sb-claude-home-'));
+    work = mkdtempSync(join(tmpdir(), 'sb-claude-work-'));
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    await upstream?.close();
+    rmSync(home, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('the Claude Code session completes its tool round trip on the provider that is up', async () => {
+    upstream.next((_req, res) =>
+      sse(res, openaiStream([chunk({ tool_calls: [{ index: 0, id: 'call_r1', type: 'function', function: { name: 'Bash', arguments: '{"command":"echo routed-ok","description":"Print a marker"}' } }] }), chunk({}, 'tool_calls')])),
+    );
+    upstream.next((req, res) => {
+      const tool = req.body.messages.find((m: { role: string }) => m.role === 'tool');
+      return sse(res, openaiStream([chunk({ content: `router says ${String(tool?.content).trim()}` }), chunk({}, 'stop')]));
+    });
+    const result = await claude(gw.url('router'), home, work, 'Print a marker with Bash.');
+    expect(result.is_error).toBe(false);
+    expect(result.result).toBe('router says routed-ok');
+    expect(upstream.requests).toHaveLength(2);
+    const failovers: string[] = gw.gateway.router.events.recent().filter((e) => e.type === 'failover').map((e) => e.reason);
+    expect(failovers[0]).toMatch(/^down 502 → local$/);
+  }, 120_000);
+
+  it('@anthropic-ai/sdk streams through the router with the first provider down', async () => {
+    gw.gateway.router.reset();
+    upstream.next((_req, res) => sse(res, openaiStream([chunk({ content: 'sdk via router' }), chunk({}, 'stop')])));
+    const client = new Anthropic({ baseURL: gw.url('router'), apiKey: 'x', maxRetries: 0 });
+    const msg = await client.messages.stream({ model: 'claude-sonnet-5-5', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+    expect(msg.content[0]).toMatchObject({ type: 'text', text: 'sdk via router' });
+  });
 });
