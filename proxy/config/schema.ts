@@ -8,6 +8,11 @@ const ModelInfoSchema = z
     maxOutputTokens: z.number().int().positive().optional().describe('Output-token ceiling; max_tokens is clamped to it'),
     contextWindow: z.number().int().positive().optional(),
     reasoning: z.boolean().optional().describe('The model takes reasoning controls (reasoning_effort)'),
+    price: z
+      .object({ inputPerM: z.number().min(0), outputPerM: z.number().min(0), cacheReadPerM: z.number().min(0).optional() })
+      .strict()
+      .optional()
+      .describe('USD per million tokens; overrides the bundled price table (used by the cost strategy)'),
   })
   .strict();
 

@@ -12,6 +12,8 @@ export interface ModelInfo {
   contextWindow?: number;
   /** The model takes reasoning controls (OpenAI o-series / gpt-5 style). */
   reasoning?: boolean;
+  /** USD per million tokens, overriding the bundled price table. */
+  price?: { inputPerM: number; outputPerM: number; cacheReadPerM?: number };
 }
 
 /** What an openai-chat provider needs beyond the model (the per-target part comes from ModelInfo). */

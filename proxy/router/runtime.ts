@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Settings } from '../config/resolve.js';
 import type { Target } from '../dialects/types.js';
 import { EventBus } from '../events/bus.js';
+import { priceFor } from '../usage/prices.js';
 import { applyAffinity } from './affinity.js';
 import { SessionAffinity } from './affinity.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -10,7 +11,7 @@ import { LatencyStats } from './latency-stats.js';
 import { priorityProblem } from './priority.js';
 import { DEFAULT_HEADROOM_THRESHOLD, RateLimitTracker } from './rate-limit-tracker.js';
 import { DEFAULT_RETRY_POLICY, type FailureKind, type RetryPolicy } from './retry-policy.js';
-import type { Candidate, Clock, ProviderSnapshot, RequestFacts, StrategyName } from './state.js';
+import type { Candidate, Clock, ProviderSnapshot, RequestFacts, StrategyName, TargetPrice } from './state.js';
 import { systemClock } from './state.js';
 import { providerStatus, type ProviderStatus } from './status.js';
 import { DEFAULT_STRATEGY, STRATEGIES } from './strategies/index.js';
@@ -121,7 +122,7 @@ export class RouterRuntime {
     const candidates: Candidate[] = targets.map((target) => ({
       target,
       snapshot: this.snapshot(target.provider.id, false),
-      price: null, // pricing data arrives with the cost ledger; cost ranks unknown prices after known ones
+      price: priceOf(target),
       contextWindow: modelInfoFor(target.provider, target.model).contextWindow ?? null,
     }));
     let ordered = STRATEGIES[this.activeStrategy](candidates, facts, now);
@@ -220,4 +221,10 @@ export class RouterRuntime {
     const reason = after === 'open' ? `${providerId} circuit opened (${why})` : after === 'closed' ? `${providerId} recovered (${why})` : `${providerId} circuit half-open: probing with real traffic`;
     this.events.emit({ type: 'circuit', at: this.clock.now(), provider: providerId, state: after, reason });
   }
+}
+
+/** The strategies' view of a target's price; unknown stays null (never free). */
+function priceOf(target: Target): TargetPrice | null {
+  const p = priceFor(target.provider, target.model);
+  return p ? { inputPerM: p.inputPerM, outputPerM: p.outputPerM } : null;
 }

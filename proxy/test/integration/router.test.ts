@@ -127,6 +127,36 @@ describe('rate-limit headroom', () => {
   });
 });
 
+describe('cost strategy', () => {
+  it('sends the request to the cheapest priced provider; unknown prices come after known ones', async () => {
+    const [u, x, y] = await Promise.all([ScriptedUpstream.start(), ScriptedUpstream.start(), ScriptedUpstream.start()]);
+    const gw = await startGateway({
+      providers: {
+        unknown: { type: 'openai-compatible', baseUrl: u.url },
+        pricey: { type: 'openai-compatible', baseUrl: x.url, models: { sonnet: 'big' }, modelInfo: { big: { price: { inputPerM: 3, outputPerM: 15 } } } },
+        cheap: { type: 'openai-compatible', baseUrl: y.url, models: { sonnet: 'small' }, modelInfo: { small: { price: { inputPerM: 0.2, outputPerM: 0.8 } } } },
+      },
+      router: { order: ['unknown', 'pricey', 'cheap'], strategy: 'cost' },
+    });
+    try {
+      y.next(ok('cheap answer'));
+      const res = await post(gw.url('router'), messagesBody({ stream: true }));
+      expect(res.headers.get('x-switchboard-provider')).toBe('cheap');
+      await readSse(res);
+      // The cheap one fails: the next priced provider is tried before the unknown one.
+      y.next(fail(500));
+      x.next(ok('pricey answer'));
+      const second = await post(gw.url('router'), messagesBody({ stream: true }));
+      expect(second.headers.get('x-switchboard-provider')).toBe('pricey');
+      await readSse(second);
+      expect(u.requests).toHaveLength(0);
+    } finally {
+      await gw.close();
+      await Promise.all([u.close(), x.close(), y.close()]);
+    }
+  });
+});
+
 describe('failover cost', () => {
   let b: ScriptedUpstream;
   let gw: RunningGateway;
