@@ -56,6 +56,28 @@ describe('router state', () => {
     expect(events.filter((e) => e.type === 'route').map((e) => (e as { provider: string }).provider)).toEqual(['b', 'b']);
   });
 
+  it('a 429 without retry-after still falls back, and blocks the provider for the default 30 s', async () => {
+    a.next(fail(429));
+    b.next(ok('from b'));
+    const res = await post(gw.url('router'), messagesBody({ stream: true }));
+    expect(res.headers.get('x-switchboard-fallback')).toBe('a:429');
+    await readSse(res);
+    const blocked = gw.gateway.router.snapshot('a').rateLimit.blockedUntil;
+    expect(blocked).not.toBeNull();
+    expect(blocked! - Date.now()).toBeGreaterThan(25_000);
+    expect(blocked! - Date.now()).toBeLessThanOrEqual(30_000);
+    // The provider did not say how long to wait, so the reason does not invent one.
+    expect(events.find((e) => e.type === 'failover')?.reason).toBe('a 429 → b');
+  });
+
+  it('an upstream 529 (overloaded) falls back after the configured retry, reported as 529', async () => {
+    a.next(fail(529)).next(fail(529));
+    b.next(ok('from b'));
+    const res = await post(gw.url('router'), messagesBody({ stream: true }));
+    expect(res.headers.get('x-switchboard-fallback')).toBe('a:529,a:529');
+    await readSse(res);
+  });
+
   it('router.retries: a 5xx is retried once on the same provider, then falls back, with events for both', async () => {
     a.next(fail(500)).next(fail(500));
     b.next(ok('b after retries'));
