@@ -28,7 +28,8 @@ const settings = resolveSettings(config, {});
 // A private state dir: the user's saved routing choices must not change what is measured.
 const stateDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-state-'));
 process.on('exit', () => rmSync(stateDir, { recursive: true, force: true }));
-const gateway = new Gateway(settings, { stateDir });
+// A real ledger in the temp dir: recording usage is part of the measured hot path.
+const gateway = new Gateway(settings, { stateDir, ledgerPath: join(stateDir, 'usage.db') });
 const listening = await gateway.start();
 
 const ports = Object.fromEntries(listening.map((p) => [p.use, p.port]));

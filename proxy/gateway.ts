@@ -6,6 +6,7 @@ import { createLogger, secretRedactor } from './log.js';
 import { CatalogCache } from './providers/catalog.js';
 import { HealthProber, type HealthProberOptions } from './router/health-probe.js';
 import { RouterRuntime } from './router/runtime.js';
+import { defaultLedgerPath, UsageLedger } from './usage/ledger/index.js';
 import { prepareAdmin, type AdminContext } from './server/admin/setup.js';
 import type { ListenerContext } from './server/context.js';
 import { createListener } from './server/listener.js';
@@ -37,8 +38,12 @@ export class Gateway {
   /** Where the admin token and saved routing choices live (state.json, admin-token). */
   readonly stateDir: string;
   private readonly env: Env;
+  /** The usage ledger (one row per request); null when disabled or when it could not be opened. */
+  ledger: UsageLedger | null = null;
+  private readonly ledgerPath: string | null;
 
-  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env } = {}) {
+  /** `ledgerPath`: the ledger file (overrides usage.dbPath); null disables recording. */
+  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null } = {}) {
     this.settings = settings;
     this.log = opts.logger ?? createLogger(settings.logLevel);
     this.client = new UpstreamClient(settings.timeouts);
@@ -47,6 +52,18 @@ export class Gateway {
     this.env = opts.env ?? process.env;
     this.stateDir = opts.stateDir ?? defaultStateDir(this.env);
     this.health = new HealthProber(() => this.settings, this.client, this.router, opts.healthProbes);
+    this.ledgerPath = opts.ledgerPath !== undefined ? opts.ledgerPath : settings.usage.enabled ? (settings.usage.dbPath ?? defaultLedgerPath(this.env)) : null;
+  }
+
+  /** Opens the ledger; a gateway that cannot record usage still routes (and says why in the log). */
+  private openLedger(): void {
+    if (!this.ledgerPath || this.ledger) return;
+    try {
+      this.ledger = UsageLedger.open(this.ledgerPath, { retentionDays: this.settings.usage.retentionDays });
+      this.ledger.onError((err) => this.log.warn({ err: err.message }, 'usage ledger write failed; rows are kept for the next try'));
+    } catch (err) {
+      this.log.warn({ path: this.ledgerPath, err: (err as Error).message }, 'usage ledger could not be opened; usage is not recorded');
+    }
   }
 
   /** Binds every port; if one cannot be bound, the ones already bound are closed again. */
@@ -55,11 +72,12 @@ export class Gateway {
     const startedAt = Date.now();
     // Saved strategy/priority are applied before the first request can be routed.
     this.admin = await prepareAdmin({ settings: this.settings, router: this.router, stateDir: this.stateDir, env: this.env, log: this.log, ports: () => this.listening });
+    this.openLedger();
     try {
       for (const port of this.settings.ports) {
         // A copy, so the listener reports the port actually bound when the config says 0.
         const bound: ResolvedPort = { ...port };
-        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin };
+        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, ledger: this.ledger };
         const app = createListener(lc);
         this.apps.push(app);
         await app.listen({ port: port.port, host: this.settings.host });
@@ -88,6 +106,9 @@ export class Gateway {
     await Promise.all(apps.map((a) => a.close()));
     this.listening = [];
     await this.admin?.flush();
+    // In-flight requests have finished above, so their rows are in the last batch.
+    this.ledger?.close();
+    this.ledger = null;
     await this.client.close();
   }
 }

@@ -64,6 +64,7 @@ export interface Settings {
   longContextThreshold: number;
   /** Targets the router port tries first per scenario (router.scenarios), in config order. */
   scenarioRoutes: ScenarioRoutes;
+  usage: { enabled: boolean; dbPath?: string; retentionDays: number };
   /** Human-readable notes about disabled providers and defaults taken. */
   notes: string[];
 }
@@ -107,6 +108,7 @@ export function resolveSettings(file: ConfigFile, env: Env): Settings {
     ports,
     routerOrder,
     routerStrategy: file.router?.strategy,
+    usage: { enabled: file.usage?.enabled ?? true, dbPath: file.usage?.dbPath, retentionDays: file.usage?.retentionDays ?? 90 },
     routerRetries: file.router?.retries ?? 0,
     rateLimitThreshold: file.router?.rateLimitThreshold,
     healthCheckIntervalS: file.router?.healthCheckIntervalS ?? 30,

@@ -105,6 +105,14 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    usage: z
+      .object({
+        enabled: z.boolean().optional().describe('Record one row per request in the usage ledger (default true)'),
+        dbPath: z.string().min(1).optional().describe('The SQLite ledger file; default $XDG_DATA_HOME/switchboard/usage.db or ~/.local/share/switchboard/usage.db'),
+        retentionDays: z.number().int().min(1).max(3650).optional().describe('Rows older than this are pruned (default 90)'),
+      })
+      .strict()
+      .optional(),
     providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lowercase letters, digits, - and _'), ProviderConfigSchema).optional(),
     ports: z.array(PortSchema).optional().describe('Listeners; defaults: 8080 router, 8092 github-models, 8093 openrouter'),
     router: z

@@ -9,6 +9,8 @@ import type { Redact } from '../log.js';
  */
 export class ResponseSink implements ClientSink {
   extraHeaders: Record<string, string> = {};
+  /** performance.now() when the response headers went out (the first byte), or null. */
+  firstByteAt: number | null = null;
   private pauseUpstream: (() => void) | null = null;
   private resumeUpstream: (() => void) | null = null;
   private waitingDrain = false;
@@ -27,6 +29,7 @@ export class ResponseSink implements ClientSink {
 
   head(status: number, headers: Record<string, string>): void {
     if (this.res.headersSent) return;
+    this.firstByteAt = performance.now();
     this.res.writeHead(status, { ...headers, ...this.extraHeaders });
   }
 

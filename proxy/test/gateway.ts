@@ -33,7 +33,8 @@ export async function startGateway(config: ConfigFile, env: Env = {}, opts: { he
   const healthProbes = opts.healthProbes ?? (config.router?.healthCheckIntervalS === undefined ? { intervalMs: 0 } : undefined);
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-state-'));
   const dropState = () => opts.stateDir === undefined && rmSync(stateDir, { recursive: true, force: true });
-  const gateway = new Gateway(settings, { logger: pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env });
+  // The usage ledger lives in the temp state dir too: tests never write to the real home.
+  const gateway = new Gateway(settings, { logger: pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env, ledgerPath: join(stateDir, 'usage.db') });
   const ports = await gateway.start().catch((err: unknown) => {
     dropState();
     throw err;

@@ -11,6 +11,8 @@ import type { Scenario, StrategyName } from '../../router/state.js';
 import type { ListenerContext } from '../context.js';
 import { headerProvider, requestContext } from '../request-context.js';
 import { ResponseSink } from '../sink.js';
+import { sessionIdOf } from '../../router/affinity.js';
+import { usageRow } from '../../usage/record.js';
 
 export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
   app.post('/v1/messages', async (request, reply) => {
@@ -49,7 +51,25 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
         // A scenario-routed request (a background haiku call) must not move the session's affinity.
         sessionId = plan.mapped ? null : facts.sessionId;
       }
-      const result = await execute(ctx, targets, res, new ResponseSink(res, lc.redact), { client: lc.client, redact: lc.redact, router: lc.router, sessionId });
+      const sink = new ResponseSink(res, lc.redact);
+      const result = await execute(ctx, targets, res, sink, { client: lc.client, redact: lc.redact, router: lc.router, sessionId });
+      if (lc.ledger) {
+        const lastStatus = result.attempts[result.attempts.length - 1]?.status ?? 0;
+        lc.ledger.record(
+          usageRow({
+            ctx,
+            result,
+            port: lc.port.port,
+            strategy: mode,
+            scenario,
+            sessionId: sessionId ?? sessionIdOf(request.headers, body),
+            startedAt: started,
+            firstByteAt: sink.firstByteAt,
+            status: result.error ? result.error.status : lastStatus === 499 ? 499 : 200,
+            errorType: result.error?.type ?? null,
+          }),
+        );
+      }
       if (result.target) {
         const fallback = result.attempts.length > 1 ? ` after ${result.attempts.length - 1} failed attempt${result.attempts.length > 2 ? 's' : ''}` : '';
         const served = mapped.includes(result.target) ? scenarioReason(scenario, result.target) : `${result.target.provider.id} (${reason})`;
