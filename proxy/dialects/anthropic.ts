@@ -5,6 +5,7 @@ import type { ContentBlock, MessagesRequest } from '../protocol/anthropic/types.
 import { modelInfoFor } from '../router/model-map.js';
 import { ENVELOPE_MARKER, isEnvelope } from '../sessions/thinking-envelope.js';
 import type { UpstreamRequest } from '../upstream/client.js';
+import { AnthropicUsageScanner } from './anthropic-usage.js';
 import { baseHeaders, single } from './headers.js';
 import type { ClientSink, Dialect, Outcome, RequestContext, Responder, Target } from './types.js';
 
@@ -101,6 +102,7 @@ class StreamRelay implements Responder {
   /** A message_stop or error event has been relayed (an SSE upstream that ends without one was cut). */
   private terminal = false;
   private sse = true;
+  private readonly usage = new AnthropicUsageScanner();
   committed = false;
 
   constructor(private readonly sink: ClientSink) {}
@@ -125,6 +127,7 @@ class StreamRelay implements Responder {
     this.pending = cut < buf.length ? buf.subarray(cut) : null;
     const out = cut === buf.length ? buf : buf.subarray(0, cut);
     if (!this.terminal) this.terminal = isTerminal(out);
+    this.usage.scan(out);
     this.sink.write(out);
   }
 
@@ -145,7 +148,7 @@ class StreamRelay implements Responder {
   }
 
   outcome(): Outcome {
-    return {};
+    return { usage: this.usage.usage, stopReason: this.usage.stopReason };
   }
 }
 
@@ -172,6 +175,7 @@ function lastBoundary(buf: Buffer, sep: Buffer, len: number): number {
 class BodyRelay implements Responder {
   readonly committed = false;
   private chunks: Buffer[] = [];
+  private readonly usage = new AnthropicUsageScanner();
   private status = 200;
   private headers: Record<string, string> = {};
 
@@ -187,8 +191,10 @@ class BodyRelay implements Responder {
   }
 
   onEnd(): void {
+    const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    this.usage.scanMessage(body);
     this.sink.head(this.status, this.headers);
-    this.sink.end(this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks));
+    this.sink.end(body);
   }
 
   onError(_err: GatewayError): void {
@@ -196,6 +202,6 @@ class BodyRelay implements Responder {
   }
 
   outcome(): Outcome {
-    return {};
+    return { usage: this.usage.usage, stopReason: this.usage.stopReason };
   }
 }

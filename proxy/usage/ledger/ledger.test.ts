@@ -51,7 +51,7 @@ describe('UsageLedger', () => {
     expect(l.pending).toBe(3);
     await sleep(10);
     expect(count(l)).toBe(0);
-    await sleep(80);
+    await until(() => seen.length > 0);
     expect(seen).toEqual([{ batchId: 1, rows: 3, ms: expect.any(Number) }]);
     expect(count(l)).toBe(3);
     expect(l.pending).toBe(0);
@@ -146,13 +146,14 @@ describe('UsageLedger', () => {
     l.record(row({ requestId: '1' }));
     expect(() => l.flush()).toThrow(/locked|busy/i);
     l.record(row({ requestId: '2' }));
-    await sleep(60);
+    // Polled, not a fixed sleep: the flush timer fires late when the suite loads the machine.
+    await until(() => errors.length > 0);
     expect(errors.length).toBeGreaterThan(0);
     expect(l.lastError).toBe(errors[0]);
     expect(l.pending).toBe(2);
     other.exec('COMMIT');
     other.close();
-    await sleep(60);
+    await until(() => l.pending === 0);
     expect(l.pending).toBe(0);
     expect((l.db.prepare('SELECT request_id FROM requests ORDER BY id').all() as { request_id: string }[]).map((r) => r.request_id)).toEqual(['1', '2']);
   });
@@ -193,3 +194,8 @@ describe('UsageLedger', () => {
     expect(perCallMs).toBeLessThan(0.02);
   });
 });
+
+/** Waits (bounded, 5 s) until `cond` holds; the assertions after it report what went wrong. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let waited = 0; waited < 5000 && !cond(); waited += 10) await new Promise((r) => setTimeout(r, 10));
+}
