@@ -29,7 +29,7 @@ const settings = resolveSettings(config, {});
 const stateDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-state-'));
 process.on('exit', () => rmSync(stateDir, { recursive: true, force: true }));
 // A real ledger in the temp dir: recording usage is part of the measured hot path.
-const gateway = new Gateway(settings, { stateDir, ledgerPath: join(stateDir, 'usage.db') });
+const gateway = new Gateway(settings, { stateDir, ledgerPath: process.env.BENCH_NO_LEDGER ? null : join(stateDir, 'usage.db') });
 const listening = await gateway.start();
 
 const ports = Object.fromEntries(listening.map((p) => [p.use, p.port]));

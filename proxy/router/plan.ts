@@ -6,8 +6,9 @@ import { parseExplicitModel, upstreamModelFor } from './model-map.js';
 /**
  * The ordered candidates for one request. An explicit choice always wins
  * (`provider,model` in the model field, or the x-switchboard-provider header);
- * a provider's own port is pinned to it; the router port walks its fallback
- * order. (Strategies, scenarios and health-aware ordering come with the router.)
+ * a provider's own port is pinned to it; the router port starts from its priority
+ * order, which the route then reorders by strategy and scenario (router/runtime.ts,
+ * router/scenario-routes.ts).
  * `routerOrder` is the live priority (RouterRuntime.priority, changeable at runtime);
  * it defaults to the configured order.
  */

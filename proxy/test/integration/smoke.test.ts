@@ -28,7 +28,8 @@ describe('smoke: both dialects end to end', () => {
     openai.next((_req, res) => sse(res, openaiStream([chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), chunk({ content: 'lo' }), chunk({}, 'stop'), usageChunk(20, 2)])));
     const client = new Anthropic({ baseURL: gw.url('oa'), apiKey: 'x' });
     const msg = await client.messages.stream({ model: 'claude-sonnet-5-5', max_tokens: 128000, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
-    expect(msg.content).toEqual([{ type: 'text', text: 'Hello', citations: null }].map(({ citations, ...b }) => b).map((b) => expect.objectContaining(b)));
+    expect(msg.content).toHaveLength(1);
+    expect(msg.content[0]).toMatchObject({ type: 'text', text: 'Hello' });
     expect(msg.usage.input_tokens).toBe(20);
     expect(openai.last.body.model).toBe('gpt-test');
     expect(openai.last.body.max_tokens).toBe(8192);

@@ -176,14 +176,6 @@ describe('ChatStreamTranslator: behaviour', () => {
     expect(accumulateMessage(events(translate([bytes]).text)).content.map((b) => b.type)).toEqual(['tool_use', 'text']);
   });
 
-  it('heartbeat() pings only while the stream is live', () => {
-    const t = new ChatStreamTranslator(CTX);
-    expect(t.heartbeat()).toBe('');
-    t.start();
-    expect(t.heartbeat()).toBe('event: ping\ndata: {"type":"ping"}\n\n');
-    t.write(sse('[DONE]'));
-    expect(t.heartbeat()).toBe('');
-  });
 
   it('usage getter reflects the latest usage before the end', () => {
     const t = new ChatStreamTranslator(CTX);

@@ -113,10 +113,6 @@ export class ChatStreamTranslator {
     return (this.started ? '' : this.start()) + this.error(type, message);
   }
 
-  /** A ping for the caller's idle timer (upstream silent during long reasoning); '' once finished. */
-  heartbeat(): string {
-    return this.started && !this.done ? PING : '';
-  }
 
   /** A terminal message_stop or error has been produced. */
   get finished(): boolean {
