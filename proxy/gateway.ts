@@ -7,6 +7,7 @@ import { CatalogCache } from './providers/catalog.js';
 import { HealthProber, type HealthProberOptions } from './router/health-probe.js';
 import { RouterRuntime } from './router/runtime.js';
 import { defaultLedgerPath, UsageLedger } from './usage/ledger/index.js';
+import { UsageRecorder } from './usage/recorder.js';
 import { prepareAdmin, type AdminContext } from './server/admin/setup.js';
 import type { ListenerContext } from './server/context.js';
 import { createListener } from './server/listener.js';
@@ -38,8 +39,8 @@ export class Gateway {
   /** Where the admin token and saved routing choices live (state.json, admin-token). */
   readonly stateDir: string;
   private readonly env: Env;
-  /** The usage ledger (one row per request); null when disabled or when it could not be opened. */
-  ledger: UsageLedger | null = null;
+  /** Where each finished request's usage row goes: the ledger, budgets, metrics. */
+  readonly usage = new UsageRecorder();
   private readonly ledgerPath: string | null;
 
   /** `ledgerPath`: the ledger file (overrides usage.dbPath); null disables recording. */
@@ -55,12 +56,18 @@ export class Gateway {
     this.ledgerPath = opts.ledgerPath !== undefined ? opts.ledgerPath : settings.usage.enabled ? (settings.usage.dbPath ?? defaultLedgerPath(this.env)) : null;
   }
 
+  /** The usage ledger (one row per request); null when disabled or when it could not be opened. */
+  get ledger(): UsageLedger | null {
+    return this.usage.ledger;
+  }
+
   /** Opens the ledger; a gateway that cannot record usage still routes (and says why in the log). */
   private openLedger(): void {
-    if (!this.ledgerPath || this.ledger) return;
+    if (!this.ledgerPath || this.usage.ledger) return;
     try {
-      this.ledger = UsageLedger.open(this.ledgerPath, { retentionDays: this.settings.usage.retentionDays });
-      this.ledger.onError((err) => this.log.warn({ err: err.message }, 'usage ledger write failed; rows are kept for the next try'));
+      const ledger = UsageLedger.open(this.ledgerPath, { retentionDays: this.settings.usage.retentionDays });
+      this.usage.ledger = ledger;
+      ledger.onError((err) => this.log.warn({ err: err.message }, 'usage ledger write failed; rows are kept for the next try'));
     } catch (err) {
       this.log.warn({ path: this.ledgerPath, err: (err as Error).message }, 'usage ledger could not be opened; usage is not recorded');
     }
@@ -77,7 +84,7 @@ export class Gateway {
       for (const port of this.settings.ports) {
         // A copy, so the listener reports the port actually bound when the config says 0.
         const bound: ResolvedPort = { ...port };
-        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, ledger: this.ledger };
+        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, usage: this.usage };
         const app = createListener(lc);
         this.apps.push(app);
         await app.listen({ port: port.port, host: this.settings.host });
@@ -107,8 +114,8 @@ export class Gateway {
     this.listening = [];
     await this.admin?.flush();
     // In-flight requests have finished above, so their rows are in the last batch.
-    this.ledger?.close();
-    this.ledger = null;
+    this.usage.ledger?.close();
+    this.usage.ledger = null;
     await this.client.close();
   }
 }

@@ -3,7 +3,7 @@ import type { Redact } from '../log.js';
 import type { ResolvedPort, Settings } from '../config/resolve.js';
 import type { CatalogCache } from '../providers/catalog.js';
 import type { RouterRuntime } from '../router/runtime.js';
-import type { UsageLedger } from '../usage/ledger/index.js';
+import type { UsageRecorder } from '../usage/recorder.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { AdminContext } from './admin/setup.js';
 
@@ -14,8 +14,8 @@ export interface ListenerContext {
   client: UpstreamClient;
   catalogs: CatalogCache;
   router: RouterRuntime;
-  /** Usage ledger; null when recording is off. */
-  ledger?: UsageLedger | null;
+  /** Where finished requests' usage rows go (ledger, budgets, metrics); absent in bare listeners. */
+  usage?: UsageRecorder;
   redact: Redact;
   log: Logger;
   startedAt: number;

@@ -4,7 +4,8 @@ import type { MessagesRequest } from '../protocol/anthropic/types.js';
 import type { ExecuteResult } from '../router/execute.js';
 import { computeCost } from './cost.js';
 import type { UsageRow } from './ledger/row.js';
-import { priceFor } from './prices.js';
+import { tierOf } from '../router/model-map.js';
+import { priceFor, referencePrice } from './prices.js';
 
 // Builds the ledger row for one finished /v1/messages request. Runs on the
 // request path, so it only reads what the request already knows: no parsing
@@ -32,6 +33,7 @@ export function usageRow(f: RecordFacts): UsageRow {
   const usage = result?.outcome.usage;
   const price = target ? priceFor(target.provider, target.model) : null;
   const cost = usage ? computeCost({ price, usage }) : null;
+  const tier = usage ? tierOf(ctx.requestedModel) : undefined;
   const now = performance.now();
   return {
     ts: Date.now() - Math.round(now - f.startedAt),
@@ -53,6 +55,7 @@ export function usageRow(f: RecordFacts): UsageRow {
     cacheReadTokens: usage?.cache_read_input_tokens ?? null,
     cacheWriteTokens: usage?.cache_creation_input_tokens ?? null,
     costUsd: cost?.costUsd ?? null,
+    referenceCostUsd: usage && tier ? computeCost({ price: referencePrice(tier), usage }).costUsd : null,
     latencyMs: now - f.startedAt,
     ttftMs: f.firstByteAt === null ? null : f.firstByteAt - f.startedAt,
     stream: ctx.stream,

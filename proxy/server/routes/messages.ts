@@ -53,9 +53,9 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
       }
       const sink = new ResponseSink(res, lc.redact);
       const result = await execute(ctx, targets, res, sink, { client: lc.client, redact: lc.redact, router: lc.router, sessionId });
-      if (lc.ledger) {
+      if (lc.usage?.active) {
         const lastStatus = result.attempts[result.attempts.length - 1]?.status ?? 0;
-        lc.ledger.record(
+        lc.usage.record(
           usageRow({
             ctx,
             result,
@@ -68,6 +68,7 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
             status: result.error ? result.error.status : lastStatus === 499 ? 499 : 200,
             errorType: result.error?.type ?? null,
           }),
+          result,
         );
       }
       if (result.target) {

@@ -66,6 +66,8 @@ describe('usage ledger', () => {
     });
     // 600 × $1/M + 400 cache reads at the input price (no cache price known) + 100 × $2/M.
     expect(row.costUsd).toBeCloseTo(0.0006 + 0.0004 + 0.0002, 9);
+    // Savings baseline: the same tokens at Anthropic's Opus list price ($5 in, $0.50 cache read, $25 out).
+    expect(row.referenceCostUsd).toBeCloseTo(600 * 5e-6 + 400 * 0.5e-6 + 100 * 25e-6, 9);
     expect(row.latencyMs).toBeGreaterThan(0);
     expect(row.ttftMs).not.toBeNull();
     expect(row.ttftMs!).toBeLessThanOrEqual(row.latencyMs!);

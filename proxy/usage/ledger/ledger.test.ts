@@ -90,7 +90,7 @@ describe('UsageLedger', () => {
       provider: 'deepseek', requestedModel: 'claude-sonnet-4-5', upstreamModel: 'deepseek-chat', scenario: 'think',
       strategy: 'cheapest', attempts: 2, fallbackPath: 'openai:429,deepseek:200', status: 200, errorType: null,
       inputTokens: 1200, outputTokens: 345, cacheReadTokens: 1000, cacheWriteTokens: 0, costUsd: 0.000123,
-      providerCostUsd: 0.00013, costDrift: 0.000007, latencyMs: 1234.5, ttftMs: 210.25, stream: true,
+      providerCostUsd: 0.00013, costDrift: 0.000007, latencyMs: 1234.5, ttftMs: 210.25, stream: true, referenceCostUsd: 0.0081,
     };
     l.record(full);
     l.record({ ts: 5, port: 3457, requestedModel: 'x', attempts: 1, status: 529, errorType: 'overloaded_error', stream: false, costUsd: Number.NaN, inputTokens: 0 });
@@ -102,7 +102,7 @@ describe('UsageLedger', () => {
       ts: 5, requestId: null, sessionId: null, project: null, port: 3457, provider: null, requestedModel: 'x', upstreamModel: null,
       scenario: null, strategy: null, attempts: 1, fallbackPath: null, status: 529, errorType: 'overloaded_error',
       inputTokens: 0, outputTokens: null, cacheReadTokens: null, cacheWriteTokens: null, costUsd: null, providerCostUsd: null,
-      costDrift: null, latencyMs: null, ttftMs: null, stream: false,
+      costDrift: null, latencyMs: null, ttftMs: null, stream: false, referenceCostUsd: null,
     });
     expect(rows[2].costUsd).toBe(0);
     // SQL sees the difference too: SUM skips unknown costs, and they can be counted.

@@ -40,6 +40,8 @@ export interface UsageRow {
   providerCostUsd?: number | null;
   /** providerCostUsd − costUsd when both are known. */
   costDrift?: number | null;
+  /** The same tokens at Anthropic's list price for the requested tier (savings = this − costUsd); null when not a Claude tier. */
+  referenceCostUsd?: number | null;
   /** Request arrival to the last byte sent, ms. */
   latencyMs?: number | null;
   /** Request arrival to the first content byte, ms (streams). */
@@ -52,7 +54,7 @@ export const COLUMNS = [
   'ts', 'request_id', 'session_id', 'project', 'port', 'provider', 'requested_model', 'upstream_model',
   'scenario', 'strategy', 'attempts', 'fallback_path', 'status', 'error_type',
   'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens',
-  'cost_usd', 'provider_cost_usd', 'cost_drift', 'latency_ms', 'ttft_ms', 'stream',
+  'cost_usd', 'provider_cost_usd', 'cost_drift', 'latency_ms', 'ttft_ms', 'stream', 'reference_cost_usd',
 ] as const;
 
 export type Column = (typeof COLUMNS)[number];
@@ -61,7 +63,7 @@ const FIELDS = [
   'ts', 'requestId', 'sessionId', 'project', 'port', 'provider', 'requestedModel', 'upstreamModel',
   'scenario', 'strategy', 'attempts', 'fallbackPath', 'status', 'errorType',
   'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens',
-  'costUsd', 'providerCostUsd', 'costDrift', 'latencyMs', 'ttftMs', 'stream',
+  'costUsd', 'providerCostUsd', 'costDrift', 'latencyMs', 'ttftMs', 'stream', 'referenceCostUsd',
 ] as const satisfies readonly (keyof UsageRow)[];
 
 export type SqlValue = number | string | null;
@@ -97,6 +99,7 @@ export function toParams(row: UsageRow): SqlValue[] {
     num(row.latencyMs),
     num(row.ttftMs),
     row.stream ? 1 : 0,
+    num(row.referenceCostUsd),
   ];
 }
 

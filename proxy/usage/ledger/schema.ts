@@ -49,6 +49,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX requests_project_ts ON requests (project, ts);
     `,
   },
+  {
+    version: 2,
+    // What the same tokens would have cost at Anthropic's list price for the
+    // requested tier: savings = reference − cost, summed where both are known.
+    sql: `ALTER TABLE requests ADD COLUMN reference_cost_usd REAL;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
