@@ -7,6 +7,8 @@
 //   IPC in    {id, cmd:'stats'}                    -> {id, cpu, rss, heapTotal, heapUsed, external, arrayBuffers, maxRssKb}
 //             {id, cmd:'prof-start', intervalUs}   -> {id}          (in-process inspector CPU profile)
 //             {id, cmd:'prof-stop', file}          -> {id, file}    (writes a .cpuprofile)
+//             {id, cmd:'usage', on}                -> {id, rows, flushMs}  (pause/resume usage recording;
+//                                                   rows and ms spent writing ledger batches so far)
 //             {id, cmd:'exit'}                     -> stops the gateway, exits 0
 //
 // Exits on its own when the driver disconnects.
@@ -31,6 +33,12 @@ process.on('exit', () => rmSync(stateDir, { recursive: true, force: true }));
 // A real ledger in the temp dir: recording usage is part of the measured hot path.
 const gateway = new Gateway(settings, { stateDir, ledgerPath: process.env.BENCH_NO_LEDGER ? null : join(stateDir, 'usage.db') });
 const listening = await gateway.start();
+// Time spent inside ledger write transactions, for the recording-cost row.
+const flushed = { rows: 0, ms: 0 };
+gateway.ledger?.onFlush((info) => {
+  flushed.rows += info.rows;
+  flushed.ms += info.ms;
+});
 
 const ports = Object.fromEntries(listening.map((p) => [p.use, p.port]));
 process.stdout.write(JSON.stringify({ ports, rss: process.memoryUsage.rss(), maxRssKb: process.resourceUsage().maxRSS }) + '\n');
@@ -59,6 +67,9 @@ async function handle(m) {
       writeFileSync(m.file, JSON.stringify(profile));
       return { file: m.file };
     }
+    case 'usage':
+      gateway.usage.paused = !m.on;
+      return { rows: flushed.rows, flushMs: flushed.ms };
     case 'exit':
       await Promise.race([gateway.stop(), new Promise((r) => setTimeout(r, 2000))]);
       process.exit(0);

@@ -10,6 +10,8 @@
 //   c=32 throughput             fixed duration, two rounds of direct then gateway
 //   1000-chunk streams          sequential, alternated; TTFB = first body byte
 //   paced streams (info)        one SSE event per upstream write, alternated
+//   router overhead             c=32 via the router port vs a pinned port (openai-chat)
+//   recording overhead          c=32 with usage recording on vs paused, alternated rounds
 //
 // The gateway's CPU (user+system, read over IPC) is sampled around each gateway
 // scenario; its peak RSS is getrusage maxRSS. Each dialect gets a fresh gateway

@@ -12,7 +12,7 @@ import { formatSummary, summarise } from '../profile.js';
 import { verifyDialect } from './checks.js';
 import { POOL_OPTS } from './client.js';
 import { alternate, mergeRounds, throughput } from './load.js';
-import { CONCURRENCY, GATEWAY_FLAGS, PLAN, PROF_DIR, PROF_INTERVAL, PROFILE, STREAM_EVENTS, TPUT_ROUNDS } from './plan.js';
+import { CONCURRENCY, GATEWAY_FLAGS, PLAN, PROF_DIR, PROF_INTERVAL, PROFILE, RECORDING_ROUNDS, STREAM_EVENTS, TPUT_ROUNDS } from './plan.js';
 import { firstLine, rpc, start } from './processes.js';
 import { log } from './report.js';
 import { benchConfig, dialectRequests, providerIds } from './requests.js';
@@ -114,6 +114,7 @@ export async function runDialect(name, upstreamUrl, upstream, bodies) {
     };
 
     if (name === 'openai-chat') out.router = await routerOverhead(name, R, pools, gwOrigin, upstream, gw, roundMs, roundMax);
+    out.recording = await recordingOverhead(name, R, upstream, gw, roundMs, roundMax);
 
     log(`  ${name}: ${PLAN.streams} + ${PLAN.streams} streams of ${STREAM_EVENTS} chunks (alternated)`);
     const st = await profiled(gw, `${name}-stream`, () => alternate(R.directStream, R.gatewayStream, gw, PLAN.streams, PLAN.streamsMs, upstream));
@@ -173,4 +174,43 @@ async function routerOverhead(name, R, pools, gwOrigin, upstream, gw, roundMs, r
   const pinnedCpu = pinned.cpuMs.gateway / pinned.requests;
   const routerCpu = router.cpuMs.gateway / router.requests;
   return { concurrency: CONCURRENCY, pinnedRps: pinned.rps, routerRps: router.rps, pinnedCpuPerRequestMs: pinnedCpu, routerCpuPerRequestMs: routerCpu, overheadMs: routerCpu - pinnedCpu };
+}
+
+/**
+ * What recording usage costs (building the row, the ledger's batched SQLite
+ * writes, in-process listeners): the same c=32 load through the pinned port with
+ * recording on and paused, in alternating rounds; the difference in gateway CPU
+ * per request. The ledger's own write time per row is read from its flush reports.
+ */
+async function recordingOverhead(name, R, upstream, gw, roundMs, roundMax) {
+  const rounds = Math.max(2, RECORDING_ROUNDS);
+  const ms = Math.max(500, (roundMs * TPUT_ROUNDS) / rounds);
+  log(`  ${name}: usage recording on vs paused, c=${CONCURRENCY} (${rounds} rounds of ${ms / 1000} s each)`);
+  const on = [];
+  const off = [];
+  const before = await rpc(gw, 'usage', { on: true });
+  let writes = before;
+  for (let i = 0; i < rounds; i++) {
+    // Alternate which goes first, so drift within a pair cancels out.
+    for (const recording of i % 2 === 0 ? [true, false] : [false, true]) {
+      await rpc(gw, 'usage', { on: recording });
+      const r = await throughput(R.gateway, [upstream, gw], CONCURRENCY, ms, roundMax);
+      (recording ? on : off).push(r);
+    }
+  }
+  writes = await rpc(gw, 'usage', { on: true });
+  const a = mergeRounds(on);
+  const b = mergeRounds(off);
+  const onCpu = a.cpuMs.gateway / a.requests;
+  const offCpu = b.cpuMs.gateway / b.requests;
+  const rows = writes.rows - before.rows;
+  return {
+    concurrency: CONCURRENCY,
+    rounds,
+    onCpuPerRequestMs: onCpu,
+    offCpuPerRequestMs: offCpu,
+    overheadMs: onCpu - offCpu,
+    ledgerRowsWritten: rows,
+    ledgerWriteMsPerRow: rows ? (writes.flushMs - before.flushMs) / rows : null,
+  };
 }

@@ -13,11 +13,14 @@ export type UsageListener = (row: UsageRow, result: ExecuteResult | null) => voi
 export class UsageRecorder {
   private readonly listeners = new Set<UsageListener>();
 
+  /** Suspends recording (rows are not built); the benchmark measures recording's cost with it. */
+  paused = false;
+
   constructor(public ledger: UsageLedger | null = null) {}
 
   /** True when a row built for this request would go anywhere. */
   get active(): boolean {
-    return this.ledger !== null || this.listeners.size > 0;
+    return !this.paused && (this.ledger !== null || this.listeners.size > 0);
   }
 
   subscribe(listener: UsageListener): () => void {
