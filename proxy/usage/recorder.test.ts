@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageLedger } from './ledger/index.js';
 import type { UsageRow } from './ledger/row.js';
@@ -19,7 +22,8 @@ describe('UsageRecorder', () => {
   });
 
   it('sends each row to the ledger and every listener; a throwing listener does not stop the others', () => {
-    const ledger = UsageLedger.open(':memory:', { retentionDays: null });
+    const dir = mkdtempSync(join(tmpdir(), 'recorder-'));
+    const ledger = UsageLedger.open(join(dir, 'u.db'), { retentionDays: null });
     const r = new UsageRecorder(ledger);
     const seen: UsageRow[] = [];
     r.subscribe(() => {
@@ -31,5 +35,6 @@ describe('UsageRecorder', () => {
     expect(seen).toEqual([x]);
     expect(ledger.pending).toBe(1);
     ledger.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
