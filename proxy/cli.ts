@@ -113,6 +113,9 @@ export function banner(gateway: Gateway, ports: ListeningPort[], path: string | 
     const where = admin.token.path ? `stored in ${admin.token.path}` : admin.token.source === 'config' ? 'server.adminToken in the config file' : '$SWITCHBOARD_ADMIN_TOKEN';
     lines.push('', `Admin API: ${adminPort.url}/api (send the token as "Authorization: Bearer <token>" or ${TOKEN_HEADER})`, `  admin token: ${where}`, `  routing changes are saved in ${admin.statePath}`);
   }
+  if (gateway.metrics && main) {
+    lines.push('', `Prometheus metrics: ${main.url}/metrics (${settings.metrics.requireToken ? 'send the admin token' : 'no token: metrics.requireToken is false'})`);
+  }
   return lines.join('\n');
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Env, ResolvedPort, Settings } from './config/resolve.js';
 import { defaultStateDir } from './config/state-file.js';
 import { createLogger, secretRedactor } from './log.js';
+import { GatewayMetrics } from './metrics/index.js';
 import { CatalogCache } from './providers/catalog.js';
 import { HealthProber, type HealthProberOptions } from './router/health-probe.js';
 import { RouterRuntime } from './router/runtime.js';
@@ -42,6 +43,8 @@ export class Gateway {
   /** Where each finished request's usage row goes: the ledger, budgets, metrics. */
   readonly usage = new UsageRecorder();
   private readonly ledgerPath: string | null;
+  /** Prometheus metrics (GET /metrics); null when metrics.enabled is false. */
+  readonly metrics: GatewayMetrics | null;
 
   /** `ledgerPath`: the ledger file (overrides usage.dbPath); null disables recording. */
   constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null } = {}) {
@@ -53,6 +56,8 @@ export class Gateway {
     this.env = opts.env ?? process.env;
     this.stateDir = opts.stateDir ?? defaultStateDir(this.env);
     this.health = new HealthProber(() => this.settings, this.client, this.router, opts.healthProbes);
+    // Subscribing makes the recorder build a row per request even with the ledger off.
+    this.metrics = settings.metrics.enabled ? new GatewayMetrics({ usage: this.usage, router: this.router, providers: () => this.settings.providers.keys(), version: VERSION }) : null;
     this.ledgerPath = opts.ledgerPath !== undefined ? opts.ledgerPath : settings.usage.enabled ? (settings.usage.dbPath ?? defaultLedgerPath(this.env)) : null;
   }
 
@@ -84,7 +89,7 @@ export class Gateway {
       for (const port of this.settings.ports) {
         // A copy, so the listener reports the port actually bound when the config says 0.
         const bound: ResolvedPort = { ...port };
-        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, usage: this.usage };
+        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, usage: this.usage, metrics: this.metrics };
         const app = createListener(lc);
         this.apps.push(app);
         await app.listen({ port: port.port, host: this.settings.host });

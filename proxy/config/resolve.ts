@@ -65,6 +65,8 @@ export interface Settings {
   /** Targets the router port tries first per scenario (router.scenarios), in config order. */
   scenarioRoutes: ScenarioRoutes;
   usage: { enabled: boolean; dbPath?: string; retentionDays: number };
+  /** GET /metrics (metrics.enabled) and whether it needs the admin token (metrics.requireToken). */
+  metrics: { enabled: boolean; requireToken: boolean };
   /** Human-readable notes about disabled providers and defaults taken. */
   notes: string[];
 }
@@ -109,6 +111,7 @@ export function resolveSettings(file: ConfigFile, env: Env): Settings {
     routerOrder,
     routerStrategy: file.router?.strategy,
     usage: { enabled: file.usage?.enabled ?? true, dbPath: file.usage?.dbPath, retentionDays: file.usage?.retentionDays ?? 90 },
+    metrics: { enabled: file.metrics?.enabled ?? true, requireToken: file.metrics?.requireToken ?? true },
     routerRetries: file.router?.retries ?? 0,
     rateLimitThreshold: file.router?.rateLimitThreshold,
     healthCheckIntervalS: file.router?.healthCheckIntervalS ?? 30,

@@ -113,6 +113,16 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    metrics: z
+      .object({
+        enabled: z.boolean().optional().describe('Serve GET /metrics in the Prometheus text format on every port (default true)'),
+        requireToken: z
+          .boolean()
+          .optional()
+          .describe('Require the admin token (Authorization: Bearer) on /metrics (default true); false lets any local process scrape it'),
+      })
+      .strict()
+      .optional(),
     providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lowercase letters, digits, - and _'), ProviderConfigSchema).optional(),
     ports: z.array(PortSchema).optional().describe('Listeners; defaults: 8080 router, 8092 github-models, 8093 openrouter'),
     router: z

@@ -5,6 +5,7 @@ import type { CatalogCache } from '../providers/catalog.js';
 import type { RouterRuntime } from '../router/runtime.js';
 import type { UsageRecorder } from '../usage/recorder.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import type { GatewayMetrics } from '../metrics/index.js';
 import type { AdminContext } from './admin/setup.js';
 
 /** What every route handler of one listener can reach. */
@@ -22,4 +23,6 @@ export interface ListenerContext {
   version: string;
   /** Admin API token and state; its routes are served on router ports only. */
   admin?: AdminContext | null;
+  /** GET /metrics; absent when metrics.enabled is false. */
+  metrics?: GatewayMetrics | null;
 }

@@ -106,6 +106,14 @@ describe('client key', () => {
     expect(err!.message).not.toContain(KEY);
   });
 
+  it('is not asked on a path that checks its own token (/metrics behind the admin token), and only there', () => {
+    const own = { ...opts, ownTokenPaths: new Set(['/metrics']) };
+    expect(check({}, '/metrics', own)).toBeNull();
+    expect(check({}, '/metrics', opts)).toMatchObject({ status: 401 });
+    expect(check({}, '/metrics/x', own)).toMatchObject({ status: 401 });
+    expect(check({ host: 'evil.com' }, '/metrics', own)?.status).toBe(403);
+  });
+
   it('host and origin are checked before the key', () => {
     expect(check({ host: 'evil.com', 'x-api-key': KEY }, '/v1/messages', opts)?.status).toBe(403);
     expect(check({ host: 'evil.com' }, '/v1/messages', opts)?.status).toBe(403);

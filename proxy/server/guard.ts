@@ -13,6 +13,8 @@ export interface GuardOptions {
   allowedHosts: string[];
   allowedOrigins: string[];
   clientApiKey?: string;
+  /** Paths that check their own, stronger token (GET /metrics when it requires the admin token). */
+  ownTokenPaths?: ReadonlySet<string>;
 }
 
 /**
@@ -36,7 +38,7 @@ export function checkRequest(headers: IncomingHttpHeaders, url: string, opts: Gu
   // Deny by default: only the probes stay open. The listener passes the matched route, so
   // encoded paths ("/%761/messages") and absolute-form targets cannot slip past.
   const path = url.split('?')[0];
-  if (opts.clientApiKey && !OPEN_PATHS.has(path) && !ADMIN_PATH.test(path) && !clientKeyMatches(headers, opts.clientApiKey)) {
+  if (opts.clientApiKey && !OPEN_PATHS.has(path) && !ADMIN_PATH.test(path) && !opts.ownTokenPaths?.has(path) && !clientKeyMatches(headers, opts.clientApiKey)) {
     return new GatewayError(401, 'invalid x-api-key: this Switchboard requires the client key set in server.clientApiKey', { retryable: false });
   }
   return null;

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { GatewayError } from '../protocol/anthropic/errors.js';
+import { METRICS_PATH, metricsRoute } from '../metrics/route.js';
 import { adminRoutes } from './admin/routes.js';
 import type { ListenerContext } from './context.js';
 import { checkRequest } from './guard.js';
@@ -31,7 +32,9 @@ export function createListener(lc: ListenerContext): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  const guard = { allowedHosts: lc.settings.allowedHosts, allowedOrigins: lc.settings.allowedOrigins, clientApiKey: lc.settings.clientApiKey };
+  // A /metrics behind the admin token is not also asked for the client key (as /api/ is not).
+  const ownTokenPaths = lc.metrics && lc.settings.metrics.requireToken ? new Set([METRICS_PATH]) : undefined;
+  const guard = { allowedHosts: lc.settings.allowedHosts, allowedOrigins: lc.settings.allowedOrigins, clientApiKey: lc.settings.clientApiKey, ownTokenPaths };
   app.addHook('onRequest', (request, reply, done) => {
     const refused = checkRequest(request.headers, request.routeOptions.url ?? request.url, guard);
     if (refused) {
@@ -56,6 +59,7 @@ export function createListener(lc: ListenerContext): FastifyInstance {
   countTokensRoute(app, lc);
   modelsRoute(app, lc);
   healthRoutes(app, lc);
+  metricsRoute(app, lc);
   if (lc.port.use === 'router' && lc.admin) adminRoutes(app, lc, lc.admin);
   return app;
 }

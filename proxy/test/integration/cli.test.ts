@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../config/json-schema.js';
 import { anthropicMessage, minimalRequest, postMessages } from '../http.js';
+import { Scrape } from '../prometheus.js';
 import { completion, json, ScriptedUpstream } from '../upstream.js';
 
 // The built CLI, as a user runs it. It is compiled with tsconfig.build.json into
@@ -236,6 +237,19 @@ describe('switchboard serve', () => {
     expect(health).toMatchObject({ status: 'ok', use: 'claude', port: Number(new URL(claude).port) });
     const models = await (await fetch(local + '/v1/models')).json();
     expect(models.data.map((m: { id: string }) => m.id)).toContain('served-model');
+  });
+
+  it('serves Prometheus metrics behind the admin token, counting the requests above', async () => {
+    const router = urlFor(/router:/);
+    expect(banner).toContain(`Prometheus metrics: ${router}/metrics (send the admin token)`);
+    const token = readFileSync(join(tmp, '.local/state/switchboard/admin-token'), 'utf8').trim();
+    expect((await fetch(router + '/metrics')).status).toBe(401);
+    const res = await fetch(router + '/metrics', { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const s = Scrape.parse(await res.text());
+    expect(s.value('switchboard_requests_total', { port: new URL(router).port, provider: 'local', model: 'served-model', status: '200' })).toBe(1);
+    expect(s.sum('switchboard_requests_total')).toBe(3);
+    expect(s.family('process_resident_memory_bytes').samples).toHaveLength(1);
   });
 
   it('exits cleanly on SIGTERM, with open keep-alive connections', async () => {
