@@ -7,6 +7,7 @@ import { CatalogCache } from './providers/catalog.js';
 import { HealthProber, type HealthProberOptions } from './router/health-probe.js';
 import { RouterRuntime } from './router/runtime.js';
 import { defaultLedgerPath, UsageLedger } from './usage/ledger/index.js';
+import { PriceBook, type PriceBookOptions } from './usage/price-book.js';
 import { UsageRecorder } from './usage/recorder.js';
 import { prepareAdmin, type AdminContext } from './server/admin/setup.js';
 import type { ListenerContext } from './server/context.js';
@@ -42,9 +43,11 @@ export class Gateway {
   /** Where each finished request's usage row goes: the ledger, budgets, metrics. */
   readonly usage = new UsageRecorder();
   private readonly ledgerPath: string | null;
+  /** Effective prices (config > live OpenRouter list > bundled table) for routing, the ledger and /api/prices. */
+  readonly prices: PriceBook;
 
   /** `ledgerPath`: the ledger file (overrides usage.dbPath); null disables recording. */
-  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null } = {}) {
+  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null; prices?: PriceBookOptions } = {}) {
     this.settings = settings;
     this.log = opts.logger ?? createLogger(settings.logLevel);
     this.client = new UpstreamClient(settings.timeouts);
@@ -53,6 +56,8 @@ export class Gateway {
     this.env = opts.env ?? process.env;
     this.stateDir = opts.stateDir ?? defaultStateDir(this.env);
     this.health = new HealthProber(() => this.settings, this.client, this.router, opts.healthProbes);
+    this.prices = new PriceBook(() => this.settings, { client: this.client, stateDir: this.stateDir, log: this.log }, opts.prices);
+    this.router.prices = this.prices;
     this.ledgerPath = opts.ledgerPath !== undefined ? opts.ledgerPath : settings.usage.enabled ? (settings.usage.dbPath ?? defaultLedgerPath(this.env)) : null;
   }
 
@@ -80,11 +85,12 @@ export class Gateway {
     // Saved strategy/priority are applied before the first request can be routed.
     this.admin = await prepareAdmin({ settings: this.settings, router: this.router, stateDir: this.stateDir, env: this.env, log: this.log, ports: () => this.listening });
     this.openLedger();
+    await this.prices.start();
     try {
       for (const port of this.settings.ports) {
         // A copy, so the listener reports the port actually bound when the config says 0.
         const bound: ResolvedPort = { ...port };
-        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, usage: this.usage };
+        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, usage: this.usage, prices: this.prices };
         const app = createListener(lc);
         this.apps.push(app);
         await app.listen({ port: port.port, host: this.settings.host });
@@ -109,6 +115,7 @@ export class Gateway {
   /** Stops accepting, lets in-flight requests finish, then releases upstream connections. */
   async stop(): Promise<void> {
     await this.health.stop();
+    await this.prices.stop();
     const apps = this.apps.splice(0);
     await Promise.all(apps.map((a) => a.close()));
     this.listening = [];
