@@ -8,6 +8,7 @@ import { CatalogCache } from './providers/catalog.js';
 import { HealthProber, type HealthProberOptions } from './router/health-probe.js';
 import { RouterRuntime } from './router/runtime.js';
 import { defaultLedgerPath, UsageLedger } from './usage/ledger/index.js';
+import { PriceBook, type PriceBookOptions } from './usage/price-book.js';
 import { UsageRecorder } from './usage/recorder.js';
 import { prepareAdmin, type AdminContext } from './server/admin/setup.js';
 import type { ListenerContext } from './server/context.js';
@@ -45,9 +46,11 @@ export class Gateway {
   private readonly ledgerPath: string | null;
   /** Prometheus metrics (GET /metrics); null when metrics.enabled is false. */
   readonly metrics: GatewayMetrics | null;
+  /** Effective prices (config > live OpenRouter list > bundled table) for routing, the ledger and /api/prices. */
+  readonly prices: PriceBook;
 
   /** `ledgerPath`: the ledger file (overrides usage.dbPath); null disables recording. */
-  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null } = {}) {
+  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null; prices?: PriceBookOptions } = {}) {
     this.settings = settings;
     this.log = opts.logger ?? createLogger(settings.logLevel);
     this.client = new UpstreamClient(settings.timeouts);
@@ -58,6 +61,8 @@ export class Gateway {
     this.health = new HealthProber(() => this.settings, this.client, this.router, opts.healthProbes);
     // Subscribing makes the recorder build a row per request even with the ledger off.
     this.metrics = settings.metrics.enabled ? new GatewayMetrics({ usage: this.usage, router: this.router, providers: () => this.settings.providers.keys(), version: VERSION }) : null;
+    this.prices = new PriceBook(() => this.settings, { client: this.client, stateDir: this.stateDir, log: this.log }, opts.prices);
+    this.router.prices = this.prices;
     this.ledgerPath = opts.ledgerPath !== undefined ? opts.ledgerPath : settings.usage.enabled ? (settings.usage.dbPath ?? defaultLedgerPath(this.env)) : null;
   }
 
@@ -85,11 +90,12 @@ export class Gateway {
     // Saved strategy/priority are applied before the first request can be routed.
     this.admin = await prepareAdmin({ settings: this.settings, router: this.router, stateDir: this.stateDir, env: this.env, log: this.log, ports: () => this.listening });
     this.openLedger();
+    await this.prices.start();
     try {
       for (const port of this.settings.ports) {
         // A copy, so the listener reports the port actually bound when the config says 0.
         const bound: ResolvedPort = { ...port };
-        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, usage: this.usage, metrics: this.metrics };
+        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, usage: this.usage, metrics: this.metrics, prices: this.prices };
         const app = createListener(lc);
         this.apps.push(app);
         await app.listen({ port: port.port, host: this.settings.host });
@@ -114,6 +120,7 @@ export class Gateway {
   /** Stops accepting, lets in-flight requests finish, then releases upstream connections. */
   async stop(): Promise<void> {
     await this.health.stop();
+    await this.prices.stop();
     const apps = this.apps.splice(0);
     await Promise.all(apps.map((a) => a.close()));
     this.listening = [];

@@ -1,7 +1,7 @@
 import { PRESETS, DEFAULT_ROUTER_ORDER } from '../providers/presets.js';
 import { resolveScenarioRoutes, type ScenarioRoutes } from '../router/scenario-routes.js';
 import { DEFAULT_LONG_CONTEXT_THRESHOLD } from '../router/scenario.js';
-import type { AuthScheme, ChatQuirks, DialectName, ModelInfo, ProviderSpec, Tier } from '../providers/types.js';
+import type { AuthScheme, ChatQuirks, DialectName, ModelInfo, PriceSpec, ProviderSpec, Tier } from '../providers/types.js';
 import { DEFAULTS, FIRST_CUSTOM_PORT, PROVIDER_PORTS, RESERVED_PORTS, ROUTER_PORT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import type { ConfigFile, ProviderConfig } from './schema.js';
@@ -28,6 +28,8 @@ export interface ResolvedProvider {
   tiers: Partial<Record<Tier, string>>;
   modelMap: Record<string, string>;
   models: Record<string, ModelInfo>;
+  /** providers.<id>.price: for every model without a price of its own. */
+  price?: PriceSpec;
   defaultMaxOutputTokens?: number;
   isReasoningModel?: (model: string) => boolean;
   chat?: ChatQuirks;
@@ -187,6 +189,7 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
     tiers: { ...spec.tiers, ...(pc.models ?? {}) },
     modelMap: pc.modelMap ?? {},
     models: { ...(spec.models ?? {}), ...(pc.modelInfo ?? {}) },
+    price: pc.price,
     defaultMaxOutputTokens: pc.maxOutputTokens ?? spec.defaultMaxOutputTokens,
     isReasoningModel: spec.isReasoningModel,
     chat: spec.chat ? { ...spec.chat, ...(pc.quirks ?? {}) } : undefined,

@@ -3,16 +3,32 @@ import { z } from 'zod';
 // One JSON config file, validated here. Every field is optional: with no file at
 // all, providers whose keys are in the environment are enabled on their default ports.
 
+const rate = (what: string) => z.number().min(0).describe(`USD per million ${what}`);
+const RATES = {
+  inputPerM: rate('uncached input tokens'),
+  outputPerM: rate('output tokens'),
+  cacheReadPerM: rate('cache-read tokens (default: the input price)').optional(),
+  cacheWrite5mPerM: rate('tokens written to a 5-minute cache (default: the input price)').optional(),
+  cacheWrite1hPerM: rate('tokens written to a 1-hour cache (default: the 5-minute price)').optional(),
+};
+
+const PriceSchema = z
+  .object({
+    ...RATES,
+    longContext: z
+      .object({ thresholdTokens: z.number().int().positive().describe('Prompt tokens (input + cache) above which these rates apply'), ...RATES })
+      .strict()
+      .optional()
+      .describe('Rates for long prompts (e.g. Gemini 2.5 Pro above 200k tokens)'),
+  })
+  .strict();
+
 const ModelInfoSchema = z
   .object({
     maxOutputTokens: z.number().int().positive().optional().describe('Output-token ceiling; max_tokens is clamped to it'),
     contextWindow: z.number().int().positive().optional(),
     reasoning: z.boolean().optional().describe('The model takes reasoning controls (reasoning_effort)'),
-    price: z
-      .object({ inputPerM: z.number().min(0), outputPerM: z.number().min(0), cacheReadPerM: z.number().min(0).optional() })
-      .strict()
-      .optional()
-      .describe('USD per million tokens; overrides the bundled price table (used by the cost strategy)'),
+    price: PriceSchema.optional().describe('USD per million tokens; overrides live and bundled prices (the cost strategy and the usage ledger)'),
   })
   .strict();
 
@@ -48,7 +64,8 @@ export const ProviderConfigSchema = z
     headers: z.record(z.string(), z.string()).optional(),
     models: TiersSchema.optional().describe('Upstream model for each Claude tier'),
     modelMap: z.record(z.string(), z.string().min(1)).optional().describe('Exact requested name -> upstream model; wins over tiers'),
-    modelInfo: z.record(z.string(), ModelInfoSchema).optional(),
+    modelInfo: z.record(z.string(), ModelInfoSchema).optional().describe('Per upstream model id; a price-only entry is fine: {"price": {...}}'),
+    price: PriceSchema.optional().describe('USD per million tokens for every model of this provider without a modelInfo price (e.g. 0 for a free tier or a local server)'),
     maxOutputTokens: z.number().int().positive().optional().describe('Output ceiling for models without modelInfo'),
     quirks: QuirksSchema.optional(),
   })

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { encodeBody, toUnicode } from '../protocol/anthropic/byte-strings.js';
 import { GatewayError } from '../protocol/anthropic/errors.js';
 import { messageToSse } from '../protocol/anthropic/message-to-sse.js';
-import type { ErrorType, MessagesRequest } from '../protocol/anthropic/types.js';
+import type { ErrorType, MessageResponse, MessagesRequest } from '../protocol/anthropic/types.js';
 import type { ChatCompletion, ChatRequest } from '../protocol/openai/types.js';
 import { modelInfoFor } from '../router/model-map.js';
 import type { OpenAIChatTarget, ResponseContext } from '../translate/openai-chat/options.js';
@@ -10,6 +10,7 @@ import { toChatRequest } from '../translate/openai-chat/request.js';
 import { fromChatCompletion } from '../translate/openai-chat/response.js';
 import { ChatStreamTranslator } from '../translate/openai-chat/stream.js';
 import { ToolsJsonCache } from '../translate/openai-chat/tools-cache.js';
+import { providerCostOf } from '../translate/openai-chat/usage.js';
 import { baseHeaders, single } from './headers.js';
 import type { ClientSink, Dialect, Outcome, RequestContext, Responder, Target } from './types.js';
 import { SseWriter } from './sse-writer.js';
@@ -114,6 +115,8 @@ class ChatStreamResponder implements Responder {
   private readonly translator: ChatStreamTranslator;
   private readonly writer: SseWriter;
   private json: ChatJsonCollector | null = null;
+  /** The outcome when the upstream answered the stream request with JSON. */
+  private jsonOutcome: Outcome | null = null;
   /** Frames produced before the first content and not sent yet. */
   private held = '';
   private holdTimer: NodeJS.Timeout | null = null;
@@ -165,7 +168,9 @@ class ChatStreamResponder implements Responder {
 
   onEnd(): void {
     if (this.json) {
-      const message = fromChatCompletion(this.json.parse(this.label), this.rc);
+      const completion = this.json.parse(this.label);
+      const message = fromChatCompletion(completion, this.rc);
+      this.jsonOutcome = outcomeOf(message, completion);
       this.writer.open(messageToSse(message));
       this.writer.close('');
       this.committed = true;
@@ -190,7 +195,8 @@ class ChatStreamResponder implements Responder {
   }
 
   outcome(): Outcome {
-    return { usage: this.translator.usage, stopReason: this.translator.stopReason };
+    if (this.jsonOutcome) return this.jsonOutcome;
+    return { usage: this.translator.usage, stopReason: this.translator.stopReason, providerCostUsd: this.translator.providerCostUsd };
   }
 
   /** Opens the client's stream with everything held so far. */
@@ -246,8 +252,9 @@ class ChatJsonResponder implements Responder {
   }
 
   onEnd(): void {
-    const message = fromChatCompletion(this.collector.parse(this.label), this.rc);
-    this.outcomeValue = { usage: message.usage, stopReason: message.stop_reason };
+    const completion = this.collector.parse(this.label);
+    const message = fromChatCompletion(completion, this.rc);
+    this.outcomeValue = outcomeOf(message, completion);
     this.sink.head(200, { 'content-type': 'application/json' });
     this.sink.end(JSON.stringify(message));
   }
@@ -257,6 +264,10 @@ class ChatJsonResponder implements Responder {
   outcome(): Outcome {
     return this.outcomeValue;
   }
+}
+
+function outcomeOf(message: MessageResponse, completion: ChatCompletion): Outcome {
+  return { usage: message.usage, stopReason: message.stop_reason, providerCostUsd: providerCostOf(completion.usage) };
 }
 
 class ChatJsonCollector {

@@ -37,6 +37,8 @@ export interface ClientSink {
 export interface Outcome {
   usage?: Usage;
   stopReason?: StopReason | null;
+  /** What the provider says the request cost, in USD (OpenRouter's usage.cost), when it says. */
+  providerCostUsd?: number;
 }
 
 /** Turns one successful (2xx) upstream response into the client's response. */

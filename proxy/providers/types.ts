@@ -6,14 +6,38 @@ export type Tier = 'opus' | 'sonnet' | 'haiku';
 /** How a provider expects its key. */
 export type AuthScheme = 'x-api-key' | 'bearer' | 'none';
 
+/** USD per million tokens of each kind. */
+export interface PriceRates {
+  inputPerM: number;
+  outputPerM: number;
+  /** Cache reads, when the provider discounts them (absent: billed as input). */
+  cacheReadPerM?: number;
+  /**
+   * Cache writes with a 5-minute / 1-hour TTL (Anthropic: 1.25× and 2× input).
+   * Absent for OpenAI, DeepSeek and Gemini: their automatic caching has no write fee.
+   */
+  cacheWrite5mPerM?: number;
+  cacheWrite1hPerM?: number;
+}
+
+/** Rates for a prompt (input + cache reads + cache writes) above `thresholdTokens` (Gemini 2.5 Pro, Sonnet 4.5 over 200k). */
+export interface LongContextRates extends PriceRates {
+  thresholdTokens: number;
+}
+
+/** A model's price as the table or the config states it. */
+export interface PriceSpec extends PriceRates {
+  longContext?: LongContextRates;
+}
+
 /** Facts about one upstream model that translation needs. */
 export interface ModelInfo {
   maxOutputTokens?: number;
   contextWindow?: number;
   /** The model takes reasoning controls (OpenAI o-series / gpt-5 style). */
   reasoning?: boolean;
-  /** USD per million tokens, overriding the bundled price table. */
-  price?: { inputPerM: number; outputPerM: number; cacheReadPerM?: number };
+  /** USD per million tokens, overriding live and bundled prices. */
+  price?: PriceSpec;
 }
 
 /** What an openai-chat provider needs beyond the model (the per-target part comes from ModelInfo). */

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Settings } from '../config/resolve.js';
 import type { Target } from '../dialects/types.js';
 import { EventBus } from '../events/bus.js';
-import { priceFor } from '../usage/prices.js';
+import { STATIC_PRICES, type PriceLookup } from '../usage/prices.js';
 import { applyAffinity, SessionAffinity } from './affinity.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { modelInfoFor } from './model-map.js';
@@ -46,6 +46,8 @@ export class RouterRuntime {
   private priorityOrder: string[];
   /** Told about every strategy or priority change; set by the Gateway to persist them (this class does no I/O). */
   onRoutingChange: ((change: RoutingChange) => void) | null = null;
+  /** Where candidates' prices come from; the Gateway points it at its PriceBook (live prices). */
+  prices: PriceLookup = STATIC_PRICES;
 
   constructor(
     private readonly settings: Settings,
@@ -121,7 +123,7 @@ export class RouterRuntime {
     const candidates: Candidate[] = targets.map((target) => ({
       target,
       snapshot: this.snapshot(target.provider.id, false),
-      price: priceOf(target),
+      price: priceOf(this.prices, target),
       contextWindow: modelInfoFor(target.provider, target.model).contextWindow ?? null,
     }));
     let ordered = STRATEGIES[this.activeStrategy](candidates, facts, now);
@@ -223,7 +225,7 @@ export class RouterRuntime {
 }
 
 /** The strategies' view of a target's price; unknown stays null (never free). */
-function priceOf(target: Target): TargetPrice | null {
-  const p = priceFor(target.provider, target.model);
+function priceOf(prices: PriceLookup, target: Target): TargetPrice | null {
+  const p = prices.priceFor(target.provider, target.model);
   return p ? { inputPerM: p.inputPerM, outputPerM: p.outputPerM } : null;
 }

@@ -3,6 +3,7 @@ import type { Redact } from '../log.js';
 import type { ResolvedPort, Settings } from '../config/resolve.js';
 import type { CatalogCache } from '../providers/catalog.js';
 import type { RouterRuntime } from '../router/runtime.js';
+import type { PriceBook } from '../usage/price-book.js';
 import type { UsageRecorder } from '../usage/recorder.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { GatewayMetrics } from '../metrics/index.js';
@@ -17,6 +18,8 @@ export interface ListenerContext {
   router: RouterRuntime;
   /** Where finished requests' usage rows go (ledger, budgets, metrics); absent in bare listeners. */
   usage?: UsageRecorder;
+  /** Effective prices (config, live lists, bundled table) for the ledger and /api/prices; absent in bare listeners. */
+  prices?: PriceBook;
   redact: Redact;
   log: Logger;
   startedAt: number;

@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { resolveSettings, type Env } from '../config/resolve.js';
 import type { ConfigFile } from '../config/schema.js';
 import { ConfigSchema } from '../config/schema.js';
 import { Gateway, type ListeningPort } from '../gateway.js';
 import type { HealthProberOptions } from '../router/health-probe.js';
+import type { PriceBookOptions } from '../usage/price-book.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -22,9 +23,11 @@ export interface RunningGateway {
  * off unless the config sets router.healthCheckIntervalS or `healthProbes` is
  * given, so scripted upstreams see only the requests a test makes. The state
  * dir (admin token, saved routing) is a fresh temp dir removed on close, unless
- * `stateDir` is given (then the caller owns it); never the real home.
+ * `stateDir` is given (then the caller owns it); never the real home. Live price
+ * lists (OpenRouter's model list) are not fetched unless `prices` asks for it, for
+ * the same reason as the probes.
  */
-export async function startGateway(config: ConfigFile, env: Env = {}, opts: { healthProbes?: HealthProberOptions; stateDir?: string } = {}): Promise<RunningGateway> {
+export async function startGateway(config: ConfigFile, env: Env = {}, opts: { healthProbes?: HealthProberOptions; stateDir?: string; prices?: PriceBookOptions; logger?: Logger } = {}): Promise<RunningGateway> {
   const parsed = ConfigSchema.parse({
     ...config,
     ports: config.ports ?? [{ port: 0, use: 'router' }, ...Object.keys(config.providers ?? {}).map((id) => ({ port: 0, use: id }))],
@@ -34,7 +37,7 @@ export async function startGateway(config: ConfigFile, env: Env = {}, opts: { he
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-state-'));
   const dropState = () => opts.stateDir === undefined && rmSync(stateDir, { recursive: true, force: true });
   // The usage ledger lives in the temp state dir too: tests never write to the real home.
-  const gateway = new Gateway(settings, { logger: pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env, ledgerPath: join(stateDir, 'usage.db') });
+  const gateway = new Gateway(settings, { logger: opts.logger ?? pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env, ledgerPath: join(stateDir, 'usage.db'), prices: opts.prices ?? { fetch: false } });
   const ports = await gateway.start().catch((err: unknown) => {
     dropState();
     throw err;

@@ -126,8 +126,9 @@ export class UpstreamClient {
     };
   }
 
-  /** A small GET for catalogs and probes, bounded by its own timeout. */
-  async getJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; json: unknown }> {
+  /** A small GET for catalogs and price lists, bounded by its own timeout; `signal` cancels it (gateway stop). */
+  async getJson(url: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; json: unknown }> {
+    const timeout = AbortSignal.timeout(timeoutMs);
     const res = await this.agent.request({
       origin: new URL(url).origin,
       path: new URL(url).pathname + new URL(url).search,
@@ -135,7 +136,7 @@ export class UpstreamClient {
       headers: { ...headers, 'accept-encoding': 'identity', accept: 'application/json' },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
     });
     const text = await res.body.text();
     let json: unknown = null;

@@ -3,7 +3,7 @@ import { resolveSettings } from '../config/resolve.js';
 import type { Usage } from '../protocol/anthropic/types.js';
 import { toAnthropicUsage } from '../translate/openai-chat/usage.js';
 import { computeCost, roundUsd, savingsUsd, type CostUsage } from './cost.js';
-import { priceFor, referencePrice, type ModelPrice } from './prices.js';
+import { bundledPrice, priceFor, referencePrice, type ModelPrice } from './prices.js';
 
 // Worked fixtures: every expected figure is computed by hand in the comments
 // (tokens × USD per million / 1e6). Results are rounded to 1e-9 USD, so exact
@@ -283,5 +283,57 @@ describe('referencePrice and bundled cache prices', () => {
     expect(roundUsd(0.1 + 0.2)).toBe(0.3);
     expect(roundUsd(0.0012345678904)).toBe(0.001234568); // 9 decimal places
     expect(roundUsd(4e-10)).toBe(0);
+  });
+});
+
+describe('computeCost: long-context rates', () => {
+  // Gemini 2.5 Pro (reference §5.2): ≤200k prompt tokens 1.25 in / 10 out / 0.125 cached;
+  // above 200k 2.50 / 15 / 0.25, for every token of the request.
+  const gemini = (): ModelPrice => bundledPrice('gemini', 'gemini-2.5-pro')!;
+
+  it('uses the base rates up to the threshold, counting cached and written tokens as prompt', () => {
+    // Prompt 150k + 40k cached + 10k written = exactly 200k: not above it.
+    const u = usage({ input_tokens: 150_000, cache_read_input_tokens: 40_000, cache_creation_input_tokens: 10_000, output_tokens: 1000 });
+    const r = computeCost({ price: gemini(), usage: u });
+    expect(r.breakdown).toEqual({
+      inputUsd: 0.1875, //    150000 × 1.25  / 1e6
+      cacheReadUsd: 0.005, //  40000 × 0.125 / 1e6
+      cacheWriteUsd: 0.0125, // 10000 × 1.25 (no write fee: billed as input) / 1e6
+      outputUsd: 0.01, //        1000 × 10   / 1e6
+    });
+  });
+
+  it('bills every token at the long-context rates above the threshold', () => {
+    // Prompt 160k + 40k cached + 1 written = 200,001 > 200k.
+    const u = usage({ input_tokens: 160_000, cache_read_input_tokens: 40_000, cache_creation_input_tokens: 1, output_tokens: 2000 });
+    const r = computeCost({ price: gemini(), usage: u });
+    expect(r.breakdown).toEqual({
+      inputUsd: 0.4, //        160000 × 2.50 / 1e6
+      cacheReadUsd: 0.01, //    40000 × 0.25 / 1e6
+      cacheWriteUsd: 0.0000025, //  1 × 2.50 / 1e6
+      outputUsd: 0.03, //        2000 × 15   / 1e6
+    });
+    expect(r.costUsd).toBe(0.4400025);
+  });
+
+  it('gives Anthropic Sonnet 4.5 its above-200k cache rates, 5m and 1h', () => {
+    // 250k uncached + 1000 written (600 at 5m, 400 at 1h) + 500 output, all at the long-context rates:
+    // 250000 × 6 + 600 × 7.5 + 400 × 12 + 500 × 22.5 (per 1e6)
+    const u = usage({ input_tokens: 250_000, cache_creation_input_tokens: 1000, cache_creation: { ephemeral_5m_input_tokens: 600, ephemeral_1h_input_tokens: 400 }, output_tokens: 500 });
+    const r = computeCost({ price: price('anthropic', 'claude-sonnet-4-5'), usage: u });
+    expect(r.breakdown).toEqual({ inputUsd: 1.5, cacheReadUsd: 0, cacheWriteUsd: 0.0093, outputUsd: 0.01125 });
+  });
+
+  it('falls back within the long-context rates, and ignores an unusable tier', () => {
+    const p: ModelPrice = { inputPerM: 1, outputPerM: 2, cacheReadPerM: 0.1, longContext: { thresholdTokens: 10, inputPerM: 3, outputPerM: 4 }, source: 'test' };
+    // Above 10: reads have no long-context price → the long-context input price (3), not the base 0.1.
+    expect(computeCost({ price: p, usage: usage({ cache_read_input_tokens: 1000 }) }).breakdown?.cacheReadUsd).toBe(0.003);
+    const broken: ModelPrice = { ...p, longContext: { thresholdTokens: 10, inputPerM: Number.NaN, outputPerM: 4 } };
+    expect(computeCost({ price: broken, usage: usage({ input_tokens: 1000 }) }).breakdown?.inputUsd).toBe(0.001);
+  });
+
+  it('keeps the savings baseline on Anthropic long-context rates for long prompts', () => {
+    // 300k uncached on the sonnet tier: 300000 × 6 / 1e6 = 1.8 at Anthropic; actual 0.5.
+    expect(savingsUsd(usage({ input_tokens: 300_000 }), 'sonnet', 0.5)).toBe(1.3);
   });
 });

@@ -1,6 +1,6 @@
 import type { Usage } from '../protocol/anthropic/types.js';
 import type { Tier } from '../providers/types.js';
-import { referencePrice, type ModelPrice } from './prices.js';
+import { referencePrice, type ModelPrice, type PriceRates } from './prices.js';
 
 // Cost of one request from its Anthropic-shaped usage. Pure arithmetic: the
 // translators have already split cached tokens out of input_tokens (OpenAI,
@@ -43,7 +43,7 @@ const DRIFT_RATIO = 0.02;
 /** Our cost for one request, its parts, and how it compares with the provider's own figure. */
 export function computeCost(input: CostInput): CostResult {
   const providerCostUsd = usd(input.providerCostUsd);
-  const breakdown = input.price && validPrice(input.price) ? priceUsage(input.price, input.usage) : null;
+  const breakdown = input.price && validPrice(input.price) ? priceUsage(ratesFor(input.price, input.usage), input.usage) : null;
   const costUsd = breakdown
     ? roundUsd(breakdown.inputUsd + breakdown.outputUsd + breakdown.cacheReadUsd + breakdown.cacheWriteUsd)
     : null;
@@ -65,7 +65,20 @@ export function savingsUsd(usage: CostUsage, tier: Tier, actualCostUsd: number |
   return reference === null ? null : roundUsd(reference - actual);
 }
 
-function priceUsage(p: ModelPrice, u: CostUsage): CostBreakdown {
+/**
+ * The rates a request is billed at: the long-context ones when its prompt (uncached
+ * input + cache reads + cache writes) is above the model's threshold, as Google and
+ * Anthropic bill prompts over 200k tokens; then every token of the request, output
+ * included, is at the long-context rate.
+ */
+export function ratesFor(p: ModelPrice, u: CostUsage): PriceRates {
+  const lc = p.longContext;
+  if (!lc || !validPrice(lc) || !(lc.thresholdTokens >= 0)) return p;
+  const prompt = tokens(u.input_tokens) + tokens(u.cache_read_input_tokens) + tokens(u.cache_creation_input_tokens);
+  return prompt > lc.thresholdTokens ? lc : p;
+}
+
+function priceUsage(p: PriceRates, u: CostUsage): CostBreakdown {
   // No known cache-read discount: bill reads as plain input. That is what a
   // provider without a discount charges, and it never understates the cost.
   const readPerM = usd(p.cacheReadPerM) ?? p.inputPerM;
@@ -102,7 +115,7 @@ export function roundUsd(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
 
-function validPrice(p: ModelPrice): boolean {
+function validPrice(p: PriceRates): boolean {
   return isRate(p.inputPerM) && isRate(p.outputPerM);
 }
 

@@ -1,74 +1,71 @@
 import type { ResolvedProvider } from '../config/resolve.js';
-import type { Tier } from '../providers/types.js';
+import type { PriceSpec, Tier } from '../providers/types.js';
+import { ANTHROPIC_REFERENCE, BUNDLED } from './price-table.js';
 
-// USD per million tokens for known models, with where each figure came from.
-// A model that is not here and has no price in config is unknown: it is never
-// treated as free. (Live OpenRouter prices and more providers come later.)
+// Where a request's price comes from, first match wins:
+//   1. config: providers.<id>.modelInfo.<model>.price, then providers.<id>.price
+//   2. local:  Ollama runs on the user's machine (no API charge)
+//   3. live:   the provider's own price list (OpenRouter's model list; price-book.ts)
+//   4. bundled: the table in price-table.ts
+//   5. unknown (null): never treated as free.
+// This runs for every candidate of every request, so it is a few map lookups.
 
-export interface ModelPrice {
-  inputPerM: number;
-  outputPerM: number;
-  /** Cache reads, when the provider discounts them. */
-  cacheReadPerM?: number;
-  /**
-   * Cache writes with a 5-minute / 1-hour TTL (Anthropic: 1.25× and 2× input).
-   * Absent for OpenAI, DeepSeek and Gemini: their automatic caching has no write fee.
-   */
-  cacheWrite5mPerM?: number;
-  cacheWrite1hPerM?: number;
+export type { LongContextRates, PriceRates, PriceSpec } from '../providers/types.js';
+
+export type PriceOrigin = 'config' | 'local' | 'live' | 'bundled';
+
+export interface ModelPrice extends PriceSpec {
+  /** Where the figures came from, in words (a page and its date, or the config field). */
   source: string;
+  /** Which rung of the precedence supplied it; absent on hand-built prices. */
+  origin?: PriceOrigin;
 }
 
-// Base prices from Anthropic's pricing page; cache prices are its standard
-// multipliers (read 0.1×, write 1.25× for 5 min, 2× for 1 h), which LiteLLM's table agrees with.
-const ANTHROPIC_2025 = 'platform.claude.com pricing, 2025-11 (cache: 0.1× read, 1.25×/2× write)';
-const OPENAI_2025 = 'openai.com/api/pricing, 2025-08';
-
-// Literals rather than multiplied out, so 0.1 × 3 never becomes 0.30000000000000004.
-const OPUS_4_5: ModelPrice = { inputPerM: 5, outputPerM: 25, cacheReadPerM: 0.5, cacheWrite5mPerM: 6.25, cacheWrite1hPerM: 10, source: ANTHROPIC_2025 };
-const OPUS_4_1: ModelPrice = { inputPerM: 15, outputPerM: 75, cacheReadPerM: 1.5, cacheWrite5mPerM: 18.75, cacheWrite1hPerM: 30, source: ANTHROPIC_2025 };
-const SONNET_4_5: ModelPrice = { inputPerM: 3, outputPerM: 15, cacheReadPerM: 0.3, cacheWrite5mPerM: 3.75, cacheWrite1hPerM: 6, source: ANTHROPIC_2025 };
-const HAIKU_4_5: ModelPrice = { inputPerM: 1, outputPerM: 5, cacheReadPerM: 0.1, cacheWrite5mPerM: 1.25, cacheWrite1hPerM: 2, source: ANTHROPIC_2025 };
-
-/** Keyed by provider type, then upstream model id. */
-const BUNDLED: Record<string, Record<string, ModelPrice>> = {
-  anthropic: {
-    'claude-opus-4-5': OPUS_4_5,
-    'claude-opus-4-1': OPUS_4_1,
-    'claude-sonnet-4-5': SONNET_4_5,
-    'claude-haiku-4-5': HAIKU_4_5,
-  },
-  openrouter: {
-    // OpenRouter passes through the model maker's list price, cache writes included.
-    'anthropic/claude-opus-4.5': OPUS_4_5,
-    'anthropic/claude-sonnet-4.5': SONNET_4_5,
-    'anthropic/claude-haiku-4.5': HAIKU_4_5,
-    'openai/gpt-4.1': { inputPerM: 2, outputPerM: 8, cacheReadPerM: 0.5, source: OPENAI_2025 },
-  },
-  openai: {
-    'gpt-5': { inputPerM: 1.25, outputPerM: 10, cacheReadPerM: 0.125, source: OPENAI_2025 },
-    'gpt-5-mini': { inputPerM: 0.25, outputPerM: 2, cacheReadPerM: 0.025, source: OPENAI_2025 },
-    'gpt-5-nano': { inputPerM: 0.05, outputPerM: 0.4, cacheReadPerM: 0.005, source: OPENAI_2025 },
-    'gpt-4.1': { inputPerM: 2, outputPerM: 8, cacheReadPerM: 0.5, source: OPENAI_2025 },
-    'gpt-4o-mini': { inputPerM: 0.15, outputPerM: 0.6, cacheReadPerM: 0.075, source: OPENAI_2025 },
-  },
-  deepseek: {
-    'deepseek-chat': { inputPerM: 0.28, outputPerM: 0.42, cacheReadPerM: 0.028, source: 'api-docs.deepseek.com pricing, 2025-12' },
-  },
-};
+/** Something that prices a provider's model: the Gateway's PriceBook, or the static lookup below. */
+export interface PriceLookup {
+  priceFor(provider: ResolvedProvider, model: string): ModelPrice | null;
+}
 
 /** Providers that run on the user's own machine: no API charge. */
 const LOCAL_TYPES = new Set(['ollama']);
 
-/** The price of a provider's model: config first, then the bundled table; null when unknown. */
-export function priceFor(provider: ResolvedProvider, model: string): ModelPrice | null {
+const LOCAL: ModelPrice = { inputPerM: 0, outputPerM: 0, source: 'local model', origin: 'local' };
+
+/**
+ * The price of a provider's model (see the precedence above); null when unknown.
+ * `live` is the provider's live price list, when it has one.
+ */
+export function priceFor(provider: ResolvedProvider, model: string, live?: ReadonlyMap<string, ModelPrice>): ModelPrice | null {
   const configured = provider.models[model]?.price;
-  if (configured) return { ...configured, source: 'config' };
-  if (LOCAL_TYPES.has(provider.type)) return { inputPerM: 0, outputPerM: 0, source: 'local model' };
-  return BUNDLED[provider.type]?.[model] ?? null;
+  if (configured) return { ...configured, source: `config: providers.${provider.id}.modelInfo["${model}"].price`, origin: 'config' };
+  if (provider.price) return { ...provider.price, source: `config: providers.${provider.id}.price`, origin: 'config' };
+  if (LOCAL_TYPES.has(provider.type)) return LOCAL;
+  const fromLive = live?.get(model);
+  if (fromLive) return fromLive;
+  return bundledPrice(provider.type, model);
 }
 
-const REFERENCE: Record<Tier, ModelPrice> = { opus: OPUS_4_5, sonnet: SONNET_4_5, haiku: HAIKU_4_5 };
+/** The bundled table's price for a provider type's model, trying the exact id, then its canonical form. */
+export function bundledPrice(type: string, model: string): ModelPrice | null {
+  const table = BUNDLED[type];
+  if (!table) return null;
+  const hit = table[model] ?? table[canonicalModel(model)];
+  return hit ? { ...hit, origin: 'bundled' } : null;
+}
+
+/** Every model of a provider type that the bundled table prices (for /api/prices). */
+export function bundledModels(type: string): string[] {
+  return Object.keys(BUNDLED[type] ?? {});
+}
+
+/**
+ * The id a model's price is filed under: without a release date (Anthropic's
+ * `claude-sonnet-4-5-20250929`, Vertex's `claude-sonnet-4-5@20250929`) and without
+ * Gemini's `models/` prefix. Dated snapshots are priced like their alias.
+ */
+export function canonicalModel(model: string): string {
+  return model.replace(/^models\//, '').replace(/(?:@|-)\d{8}$/, '');
+}
 
 /**
  * Anthropic's first-party list price for a Claude Code tier: the savings baseline
@@ -76,5 +73,8 @@ const REFERENCE: Record<Tier, ModelPrice> = { opus: OPUS_4_5, sonnet: SONNET_4_5
  * whose prices the reference verifies (Opus 4.5, Sonnet 4.5, Haiku 4.5), cache prices included.
  */
 export function referencePrice(tier: Tier): ModelPrice {
-  return { ...REFERENCE[tier] };
+  return { ...ANTHROPIC_REFERENCE[tier], origin: 'bundled' };
 }
+
+/** The module-level lookup (config, local, bundled; no live prices): for code without a Gateway. */
+export const STATIC_PRICES: PriceLookup = { priceFor: (provider, model) => priceFor(provider, model) };

@@ -5,7 +5,8 @@ import type { ExecuteResult } from '../router/execute.js';
 import { computeCost } from './cost.js';
 import type { UsageRow } from './ledger/row.js';
 import { tierOf } from '../router/model-map.js';
-import { priceFor, referencePrice } from './prices.js';
+import type { PriceBook } from './price-book.js';
+import { STATIC_PRICES, referencePrice } from './prices.js';
 
 // Builds the ledger row for one finished /v1/messages request. Runs on the
 // request path, so it only reads what the request already knows: no parsing
@@ -24,6 +25,8 @@ export interface RecordFacts {
   /** Status the client got. */
   status: number;
   errorType: string | null;
+  /** The Gateway's prices (live lists, drift warnings); without it, config and the bundled table. */
+  prices?: PriceBook;
 }
 
 export function usageRow(f: RecordFacts): UsageRow {
@@ -31,8 +34,9 @@ export function usageRow(f: RecordFacts): UsageRow {
   const target = result?.target ?? null;
   const last = result?.attempts[result.attempts.length - 1];
   const usage = result?.outcome.usage;
-  const price = target ? priceFor(target.provider, target.model) : null;
-  const cost = usage ? computeCost({ price, usage }) : null;
+  const price = target ? (f.prices ?? STATIC_PRICES).priceFor(target.provider, target.model) : null;
+  const cost = usage ? computeCost({ price, usage, providerCostUsd: result?.outcome.providerCostUsd }) : null;
+  if (cost?.drift && target) f.prices?.noteDrift(target.provider.id, target.model, cost, price);
   const tier = usage ? tierOf(ctx.requestedModel) : undefined;
   const now = performance.now();
   return {
@@ -55,6 +59,8 @@ export function usageRow(f: RecordFacts): UsageRow {
     cacheReadTokens: usage?.cache_read_input_tokens ?? null,
     cacheWriteTokens: usage?.cache_creation_input_tokens ?? null,
     costUsd: cost?.costUsd ?? null,
+    providerCostUsd: cost?.providerCostUsd ?? null,
+    costDrift: cost?.driftUsd ?? null,
     referenceCostUsd: usage && tier ? computeCost({ price: referencePrice(tier), usage }).costUsd : null,
     latencyMs: now - f.startedAt,
     ttftMs: f.firstByteAt === null ? null : f.firstByteAt - f.startedAt,

@@ -66,6 +66,10 @@ export interface ChatUsage {
   prompt_cache_miss_tokens?: number;
   /** OpenRouter reports its charge in USD. */
   cost?: number;
+  /** OpenRouter: what the upstream provider charged (set for BYOK requests, billed to the user's own key). */
+  cost_details?: { upstream_inference_cost?: number | null } | null;
+  /** OpenRouter: the request ran on the user's own provider key. */
+  is_byok?: boolean;
 }
 
 export interface ChatCompletion {

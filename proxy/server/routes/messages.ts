@@ -67,6 +67,7 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
             firstByteAt: sink.firstByteAt,
             status: result.error ? result.error.status : lastStatus === 499 ? 499 : 200,
             errorType: result.error?.type ?? null,
+            prices: lc.prices,
           }),
           result,
         );

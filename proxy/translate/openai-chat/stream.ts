@@ -19,7 +19,7 @@ import { clientToolId } from '../../sessions/tool-ids.js';
 import type { ResponseContext } from './options.js';
 import { isBlank } from './request.js';
 import { toStopReason } from './stop-reason.js';
-import { toAnthropicUsage } from './usage.js';
+import { providerCostOf, toAnthropicUsage } from './usage.js';
 
 // OpenAI chat.completion.chunk SSE → Anthropic Messages SSE (reference §3.5).
 // Invariants the client enforces: one block open at a time, indices 0..n in
@@ -131,6 +131,11 @@ export class ChatStreamTranslator {
 
   get usage(): Usage {
     return this.finalUsage ?? toAnthropicUsage(this.rawUsage);
+  }
+
+  /** The provider's own figure for the request's cost (OpenRouter usage.cost), when its usage said. */
+  get providerCostUsd(): number | undefined {
+    return providerCostOf(this.rawUsage);
   }
 
   /** The stop_reason sent, or null when the stream has not ended cleanly. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toAnthropicUsage } from './usage.js';
+import { providerCostOf, toAnthropicUsage } from './usage.js';
 
 describe('toAnthropicUsage', () => {
   it('missing usage → zeros', () => {
@@ -49,5 +49,27 @@ describe('toAnthropicUsage', () => {
   it('null details and inconsistent numbers never go negative', () => {
     expect(toAnthropicUsage({ prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: null })).toMatchObject({ input_tokens: 10, cache_read_input_tokens: 0 });
     expect(toAnthropicUsage({ prompt_tokens: 10, prompt_tokens_details: { cached_tokens: 50 } }).input_tokens).toBe(0);
+  });
+});
+
+describe('providerCostOf (OpenRouter usage.cost)', () => {
+  it('reads the charge in USD', () => {
+    expect(providerCostOf({ prompt_tokens: 10, cost: 0.00042 })).toBe(0.00042);
+    expect(providerCostOf({ prompt_tokens: 10, cost: 0 })).toBe(0);
+  });
+
+  it('is undefined when the provider does not say, or says nonsense', () => {
+    expect(providerCostOf(undefined)).toBeUndefined();
+    expect(providerCostOf({ prompt_tokens: 10 })).toBeUndefined();
+    expect(providerCostOf({ cost: -1 })).toBeUndefined();
+    expect(providerCostOf({ cost: '0.1' as unknown as number })).toBeUndefined();
+  });
+
+  it('adds the upstream charge for BYOK requests (cost is then only OpenRouter\'s fee)', () => {
+    expect(providerCostOf({ cost: 0.0001, is_byok: true, cost_details: { upstream_inference_cost: 0.002 } })).toBe(0.0021);
+    // BYOK without the upstream figure: the total is not known.
+    expect(providerCostOf({ cost: 0.0001, is_byok: true })).toBeUndefined();
+    // Not BYOK: cost is the whole charge, whatever cost_details says.
+    expect(providerCostOf({ cost: 0.002, is_byok: false, cost_details: { upstream_inference_cost: 0.002 } })).toBe(0.002);
   });
 });

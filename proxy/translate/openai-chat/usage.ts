@@ -29,3 +29,23 @@ export function toAnthropicUsage(u: ChatUsage | null | undefined): Usage {
 function num(v: unknown): number {
   return typeof v === 'number' && v > 0 ? v : 0;
 }
+
+/**
+ * What the provider says the request cost, in USD: OpenRouter's `usage.cost` (on
+ * the JSON answer, and on a stream's final usage chunk, with no request flag needed).
+ * With BYOK (`is_byok`) that is only OpenRouter's fee: the upstream provider bills
+ * the user's own key for `cost_details.upstream_inference_cost`, so the charge the
+ * token prices should match is the sum. Undefined when the provider does not say.
+ */
+export function providerCostOf(u: ChatUsage | null | undefined): number | undefined {
+  const cost = usd(u?.cost);
+  if (cost === undefined) return undefined;
+  if (u?.is_byok !== true) return cost;
+  const upstream = usd(u.cost_details?.upstream_inference_cost);
+  // Rounded to a nano-dollar, as the ledger's own figures are (cost.ts roundUsd).
+  return upstream === undefined ? undefined : Math.round((cost + upstream) * 1e9) / 1e9;
+}
+
+function usd(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+}
