@@ -58,7 +58,8 @@ export function usageRow(f: RecordFacts): UsageRow {
     outputTokens: usage?.output_tokens ?? null,
     cacheReadTokens: usage?.cache_read_input_tokens ?? null,
     cacheWriteTokens: usage?.cache_creation_input_tokens ?? null,
-    costUsd: cost?.costUsd ?? null,
+    // No price of ours but the provider states its charge (OpenRouter): that charge is the cost.
+    costUsd: cost?.costUsd ?? cost?.providerCostUsd ?? null,
     providerCostUsd: cost?.providerCostUsd ?? null,
     costDrift: cost?.driftUsd ?? null,
     referenceCostUsd: usage && tier ? computeCost({ price: referencePrice(tier), usage }).costUsd : null,

@@ -105,10 +105,13 @@ describe('prices: live OpenRouter list, usage.cost and drift, overrides, /api/pr
     expect(rows().at(-1)).toMatchObject({ upstreamModel: 'qwen/qwen3-coder', scenario: 'think', costUsd: 0.0015 });
   });
 
-  it('an unpriced model is recorded as unknown, never free, with the provider figure kept', async () => {
+  it('an unpriced model costs what the provider says it charged; with no figure at all it is unknown, never free', async () => {
     chat = (_req, res) => json(res, 200, completion({ content: 'ok' }, 'stop', { prompt_tokens: 10, completion_tokens: 5, cost: 0.00001 }));
     await (await post(gw.url('openrouter'), body({ model: 'openrouter/auto' }))).text();
-    expect(rows().at(-1)).toMatchObject({ upstreamModel: 'openrouter/auto', costUsd: null, providerCostUsd: 0.00001, costDrift: null });
+    expect(rows().at(-1)).toMatchObject({ upstreamModel: 'openrouter/auto', costUsd: 0.00001, providerCostUsd: 0.00001, costDrift: null });
+    chat = (_req, res) => json(res, 200, completion({ content: 'ok' }, 'stop', { prompt_tokens: 10, completion_tokens: 5 }));
+    await (await post(gw.url('openrouter'), body({ model: 'openrouter/auto' }))).text();
+    expect(rows().at(-1)).toMatchObject({ upstreamModel: 'openrouter/auto', costUsd: null, providerCostUsd: null, costDrift: null });
   });
 
   it('GET /api/prices lists what each model is billed at and why', async () => {
