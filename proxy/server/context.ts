@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { BudgetTracker } from '../budget/tracker.js';
 import type { Redact } from '../log.js';
 import type { ResolvedPort, Settings } from '../config/resolve.js';
 import type { CatalogCache } from '../providers/catalog.js';
@@ -16,6 +17,8 @@ export interface ListenerContext {
   router: RouterRuntime;
   /** Where finished requests' usage rows go (ledger, budgets, metrics); absent in bare listeners. */
   usage?: UsageRecorder;
+  /** Spending budgets: the request path reads only `enforcing`; absent in bare listeners. */
+  budget?: BudgetTracker;
   redact: Redact;
   log: Logger;
   startedAt: number;

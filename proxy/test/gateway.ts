@@ -7,6 +7,7 @@ import type { ConfigFile } from '../config/schema.js';
 import { ConfigSchema } from '../config/schema.js';
 import { Gateway, type ListeningPort } from '../gateway.js';
 import type { HealthProberOptions } from '../router/health-probe.js';
+import type { Clock } from '../router/state.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -23,8 +24,9 @@ export interface RunningGateway {
  * given, so scripted upstreams see only the requests a test makes. The state
  * dir (admin token, saved routing) is a fresh temp dir removed on close, unless
  * `stateDir` is given (then the caller owns it); never the real home.
+ * `budgetClock` drives the budget windows (a fake clock lets a test start a new hour).
  */
-export async function startGateway(config: ConfigFile, env: Env = {}, opts: { healthProbes?: HealthProberOptions; stateDir?: string } = {}): Promise<RunningGateway> {
+export async function startGateway(config: ConfigFile, env: Env = {}, opts: { healthProbes?: HealthProberOptions; stateDir?: string; budgetClock?: Clock } = {}): Promise<RunningGateway> {
   const parsed = ConfigSchema.parse({
     ...config,
     ports: config.ports ?? [{ port: 0, use: 'router' }, ...Object.keys(config.providers ?? {}).map((id) => ({ port: 0, use: id }))],
@@ -34,7 +36,7 @@ export async function startGateway(config: ConfigFile, env: Env = {}, opts: { he
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-state-'));
   const dropState = () => opts.stateDir === undefined && rmSync(stateDir, { recursive: true, force: true });
   // The usage ledger lives in the temp state dir too: tests never write to the real home.
-  const gateway = new Gateway(settings, { logger: pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env, ledgerPath: join(stateDir, 'usage.db') });
+  const gateway = new Gateway(settings, { logger: pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env, ledgerPath: join(stateDir, 'usage.db'), budgetClock: opts.budgetClock });
   const ports = await gateway.start().catch((err: unknown) => {
     dropState();
     throw err;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { STRATEGY_HELP } from '../../router/strategies/index.js';
 import type { ListenerContext } from '../context.js';
 import { requireAdmin } from './auth.js';
+import { budgetRoutes } from './budget.js';
 import { eventsRoute } from './events.js';
 import { applyRouting, parseBody, routing, RoutingBody, StrategyBody } from './routing.js';
 import type { AdminContext } from './setup.js';
@@ -47,6 +48,8 @@ export function adminRoutes(app: FastifyInstance, lc: ListenerContext, admin: Ad
     router.reset('learned state cleared through the admin API');
     return { reset: true, ...routing(router) };
   });
+
+  if (lc.budget) budgetRoutes(app, lc.budget, admin, auth.onRequest);
 
   eventsRoute(app, router.events, admin, requireAdmin(admin.token.value, true));
 }
