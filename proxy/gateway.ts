@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { cheapestLabel } from './budget/downgrade.js';
+import { ledgerSpendSince } from './budget/seed.js';
+import { BudgetTracker } from './budget/tracker.js';
 import type { Env, ResolvedPort, Settings } from './config/resolve.js';
 import { defaultStateDir } from './config/state-file.js';
 import { createLogger, secretRedactor } from './log.js';
@@ -7,6 +10,7 @@ import { GatewayMetrics } from './metrics/index.js';
 import { CatalogCache } from './providers/catalog.js';
 import { HealthProber, type HealthProberOptions } from './router/health-probe.js';
 import { RouterRuntime } from './router/runtime.js';
+import type { Clock } from './router/state.js';
 import { defaultLedgerPath, UsageLedger } from './usage/ledger/index.js';
 import { PriceBook, type PriceBookOptions } from './usage/price-book.js';
 import { UsageRecorder } from './usage/recorder.js';
@@ -49,8 +53,11 @@ export class Gateway {
   /** Effective prices (config > live OpenRouter list > bundled table) for routing, the ledger and /api/prices. */
   readonly prices: PriceBook;
 
-  /** `ledgerPath`: the ledger file (overrides usage.dbPath); null disables recording. */
-  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null; prices?: PriceBookOptions } = {}) {
+  /** Spending budgets: spend per hour and day from the usage rows, alerts on the event bus, block/downgrade. */
+  readonly budget: BudgetTracker;
+
+  /** `ledgerPath`: the ledger file (overrides usage.dbPath); null disables recording. `budgetClock`: the budget windows' clock (tests). */
+  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null; prices?: PriceBookOptions; budgetClock?: Clock } = {}) {
     this.settings = settings;
     this.log = opts.logger ?? createLogger(settings.logLevel);
     this.client = new UpstreamClient(settings.timeouts);
@@ -64,6 +71,12 @@ export class Gateway {
     this.prices = new PriceBook(() => this.settings, { client: this.client, stateDir: this.stateDir, log: this.log }, opts.prices);
     this.router.prices = this.prices;
     this.ledgerPath = opts.ledgerPath !== undefined ? opts.ledgerPath : settings.usage.enabled ? (settings.usage.dbPath ?? defaultLedgerPath(this.env)) : null;
+    this.budget = new BudgetTracker(settings.budgets, {
+      clock: opts.budgetClock,
+      emit: (alert) => this.router.events.emit(alert),
+      cheapest: () => cheapestLabel(this.settings.providers, this.prices),
+    });
+    this.budget.attach(this.usage);
   }
 
   /** The usage ledger (one row per request); null when disabled or when it could not be opened. */
@@ -83,19 +96,30 @@ export class Gateway {
     }
   }
 
+  /** This hour's and today's spend so far, so a restart does not reset the budgets. */
+  private seedBudget(ledger: UsageLedger): void {
+    try {
+      this.budget.seed(ledgerSpendSince(ledger));
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'could not read spend so far from the usage ledger; budgets count from zero');
+    }
+  }
+
   /** Binds every port; if one cannot be bound, the ones already bound are closed again. */
   async start(): Promise<ListeningPort[]> {
     const redact = secretRedactor([...this.settings.providers.values()].map((p) => p.apiKey).concat(this.settings.clientApiKey));
     const startedAt = Date.now();
     // Saved strategy/priority are applied before the first request can be routed.
-    this.admin = await prepareAdmin({ settings: this.settings, router: this.router, stateDir: this.stateDir, env: this.env, log: this.log, ports: () => this.listening });
+    this.admin = await prepareAdmin({ settings: this.settings, router: this.router, budget: this.budget, stateDir: this.stateDir, env: this.env, log: this.log, ports: () => this.listening });
     this.openLedger();
     await this.prices.start();
+    // After saved budget changes are applied, so alerts for spend already in the ledger use the live limits.
+    if (this.usage.ledger) this.seedBudget(this.usage.ledger);
     try {
       for (const port of this.settings.ports) {
         // A copy, so the listener reports the port actually bound when the config says 0.
         const bound: ResolvedPort = { ...port };
-        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, usage: this.usage, metrics: this.metrics, prices: this.prices };
+        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, usage: this.usage, metrics: this.metrics, prices: this.prices, budget: this.budget };
         const app = createListener(lc);
         this.apps.push(app);
         await app.listen({ port: port.port, host: this.settings.host });

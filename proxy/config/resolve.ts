@@ -1,3 +1,5 @@
+import { resolveBudgets } from '../budget/config.js';
+import type { BudgetSettings } from '../budget/types.js';
 import { PRESETS, DEFAULT_ROUTER_ORDER } from '../providers/presets.js';
 import { resolveScenarioRoutes, type ScenarioRoutes } from '../router/scenario-routes.js';
 import { DEFAULT_LONG_CONTEXT_THRESHOLD } from '../router/scenario.js';
@@ -69,6 +71,8 @@ export interface Settings {
   usage: { enabled: boolean; dbPath?: string; retentionDays: number };
   /** GET /metrics (metrics.enabled) and whether it needs the admin token (metrics.requireToken). */
   metrics: { enabled: boolean; requireToken: boolean };
+  /** Spending budgets (budgets.*, else $HOURLY_COST_ALERT_THRESHOLD / $DAILY_COST_ALERT_THRESHOLD, else 10 / 50 USD). */
+  budgets: BudgetSettings;
   /** Human-readable notes about disabled providers and defaults taken. */
   notes: string[];
 }
@@ -114,6 +118,7 @@ export function resolveSettings(file: ConfigFile, env: Env): Settings {
     routerStrategy: file.router?.strategy,
     usage: { enabled: file.usage?.enabled ?? true, dbPath: file.usage?.dbPath, retentionDays: file.usage?.retentionDays ?? 90 },
     metrics: { enabled: file.metrics?.enabled ?? true, requireToken: file.metrics?.requireToken ?? true },
+    budgets: resolveBudgets(file.budgets, env),
     routerRetries: file.router?.retries ?? 0,
     rateLimitThreshold: file.router?.rateLimitThreshold,
     healthCheckIntervalS: file.router?.healthCheckIntervalS ?? 30,

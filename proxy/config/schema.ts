@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUDGET_ACTIONS, DOWNGRADE_TARGETS } from '../budget/types.js';
 
 // One JSON config file, validated here. Every field is optional: with no file at
 // all, providers whose keys are in the environment are enabled on their default ports.
@@ -106,6 +107,15 @@ const ScenariosSchema = z
   .strict()
   .describe('Router port only: targets tried first for each kind of request, before the strategy-ordered providers');
 
+// A budget in USD; 0 or null turns that window off.
+const budgetLimit = (window: string, env: string, fallback: number) =>
+  z
+    .number()
+    .min(0)
+    .nullable()
+    .optional()
+    .describe(`USD per ${window}; alerts at 80 % and 100 %. 0 or null: no limit. Default $${env}, else ${fallback}`);
+
 export const ConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -140,6 +150,16 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    budgets: z
+      .object({
+        hourlyUsd: budgetLimit('calendar hour (local clock)', 'HOURLY_COST_ALERT_THRESHOLD', 10),
+        dailyUsd: budgetLimit('local calendar day', 'DAILY_COST_ALERT_THRESHOLD', 50),
+        action: z.enum(BUDGET_ACTIONS).optional().describe('At 100 % of a budget: alert only (default), block requests with a 402 billing_error, or downgrade them (see downgradeTo)'),
+        downgradeTo: z.enum(DOWNGRADE_TARGETS).optional().describe('With action "downgrade": send opus/sonnet-tier requests as haiku tier (default), or all requests to the cheapest priced target'),
+      })
+      .strict()
+      .optional()
+      .describe('Spending budgets in USD, with alert events at 80 % and 100 %; costs come from the usage ledger\'s prices'),
     providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lowercase letters, digits, - and _'), ProviderConfigSchema).optional(),
     ports: z.array(PortSchema).optional().describe('Listeners; defaults: 8080 router, 8092 github-models, 8093 openrouter'),
     router: z

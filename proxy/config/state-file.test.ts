@@ -60,6 +60,17 @@ describe('state file', () => {
     expect(await new StateFile(dir, capturingLogger().log).load()).toEqual({ strategy: 'performance', priority: ['a'] });
   });
 
+  it('keeps saved budget changes; an invalid budgets entry is dropped with a warning', async () => {
+    writeFileSync(join(dir, 'state.json'), JSON.stringify({ budgets: { hourlyUsd: null, dailyUsd: 20, action: 'block', downgradeTo: 'cheapest' } }));
+    expect(await new StateFile(dir, capturingLogger().log).load()).toEqual({ budgets: { hourlyUsd: null, dailyUsd: 20, action: 'block', downgradeTo: 'cheapest' } });
+    for (const bad of [{ hourlyUsd: -1 }, { action: 'stop' }, { downgradeTo: 'opus' }, [1], 'block']) {
+      writeFileSync(join(dir, 'state.json'), JSON.stringify({ strategy: 'cost', budgets: bad }));
+      const { log, lines } = capturingLogger();
+      expect(await new StateFile(dir, log).load()).toEqual({ strategy: 'cost' });
+      expect(lines.map((l) => l.msg)).toContain('saved budgets are not valid; ignoring them');
+    }
+  });
+
   it('a failed save is logged, not thrown', async () => {
     writeFileSync(join(dir, 'blocker'), 'a file where the state dir should be');
     const { log, lines } = capturingLogger();

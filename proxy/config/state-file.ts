@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
+import { BUDGET_ACTIONS, DOWNGRADE_TARGETS, type BudgetChange } from '../budget/types.js';
 import type { StrategyName } from '../router/state.js';
 import { isStrategyName } from '../router/strategies/index.js';
 import type { Env } from './resolve.js';
@@ -17,6 +18,8 @@ export interface PersistedState {
   priority?: string[];
   /** The enabled providers when `priority` was saved, so providers enabled later can join its end. */
   priorityProviders?: string[];
+  /** Budget limits and action changed through the admin API (only the fields changed). */
+  budgets?: BudgetChange;
 }
 
 /** `$XDG_STATE_HOME/switchboard`, else `~/.local/state/switchboard`. */
@@ -79,6 +82,11 @@ export class StateFile {
     if (isStringArray(priority)) out.priority = priority;
     else if (priority !== undefined) this.log.warn({ path: this.path }, 'saved priority is not a list of provider ids; ignoring it');
     if (isStringArray(priorityProviders)) out.priorityProviders = priorityProviders;
+    if (this.doc.budgets !== undefined) {
+      const budgets = budgetChange(this.doc.budgets);
+      if (budgets) out.budgets = budgets;
+      else this.log.warn({ path: this.path }, 'saved budgets are not valid; ignoring them');
+    }
     return out;
   }
 
@@ -98,6 +106,30 @@ export class StateFile {
   flush(): Promise<void> {
     return this.writing;
   }
+}
+
+/** The saved budget fields, or null when any of them does not check out. */
+function budgetChange(v: unknown): BudgetChange | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const o = v as Record<string, unknown>;
+  const out: BudgetChange = {};
+  for (const key of ['hourlyUsd', 'dailyUsd'] as const) {
+    const usd = o[key];
+    if (usd === undefined) continue;
+    if (usd !== null && (typeof usd !== 'number' || !Number.isFinite(usd) || usd < 0)) return null;
+    out[key] = usd;
+  }
+  if (o.action !== undefined) {
+    const action = BUDGET_ACTIONS.find((a) => a === o.action);
+    if (!action) return null;
+    out.action = action;
+  }
+  if (o.downgradeTo !== undefined) {
+    const to = DOWNGRADE_TARGETS.find((t) => t === o.downgradeTo);
+    if (!to) return null;
+    out.downgradeTo = to;
+  }
+  return out;
 }
 
 function isStringArray(v: unknown): v is string[] {

@@ -1,11 +1,15 @@
+import type { BudgetAlert } from '../budget/tracker.js';
 import type { CircuitState, Scenario, StrategyName } from '../router/state.js';
 
 // The gateway's event stream: every routing decision and failover, with its reason
 // in plain words, for the UI, tray notifications and logs. Emitting is cheap (an
 // object into a bounded ring, then each subscriber); nothing waits on subscribers.
 
+/** How a route was chosen: a strategy, an explicit or pinned choice, or a budget downgrade (budget/downgrade.ts). */
+export type RouteMode = StrategyName | 'pinned' | 'explicit' | 'budget-haiku' | 'budget-cheapest';
+
 export type GatewayEvent =
-  | { type: 'route'; at: number; port: number; provider: string; model: string; strategy: StrategyName | 'pinned' | 'explicit'; scenario: Scenario; reason: string }
+  | { type: 'route'; at: number; port: number; provider: string; model: string; strategy: RouteMode; scenario: Scenario; reason: string }
   | { type: 'failover'; at: number; from: string; to: string | null; status: number; reason: string }
   | { type: 'retry'; at: number; provider: string; status: number; delayMs: number; reason: string }
   | { type: 'circuit'; at: number; provider: string; state: CircuitState; reason: string }
@@ -13,7 +17,9 @@ export type GatewayEvent =
   | { type: 'health'; at: number; provider: string; ok: boolean; reason: string }
   | { type: 'strategy'; at: number; strategy: StrategyName; reason: string }
   | { type: 'priority'; at: number; priority: string[]; reason: string }
-  | { type: 'reset'; at: number; reason: string };
+  | { type: 'reset'; at: number; reason: string }
+  /** A budget window reached 80 % or 100 % (once per threshold per window; budget/tracker.ts). */
+  | BudgetAlert;
 
 export type Listener = (event: GatewayEvent & { id: number }) => void;
 

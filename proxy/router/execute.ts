@@ -12,6 +12,8 @@ export interface ExecuteDeps extends AttemptDeps {
   router?: RouterRuntime;
   /** The Claude Code session this request belongs to, for affinity. */
   sessionId?: string | null;
+  /** Extra response headers for every attempt (x-switchboard-budget on a downgraded request). */
+  headers?: Record<string, string>;
 }
 
 export interface AttemptRecord {
@@ -64,7 +66,7 @@ export async function execute(ctx: RequestContext, targets: Target[], res: Serve
         continue;
       }
       for (let retry = 0; ; retry++) {
-        sink.extraHeaders = transparencyHeaders(target, attempts.length + 1, attempts);
+        sink.extraHeaders = transparencyHeaders(target, attempts.length + 1, attempts, deps.headers);
         const sentAt = performance.now();
         const out = await attempt(ctx, target, sink, deps, (call) => (current = call));
         current = null;
@@ -159,8 +161,9 @@ function record(target: Target, status: number, error?: string): AttemptRecord {
   return r;
 }
 
-function transparencyHeaders(target: Target, attemptNo: number, previous: AttemptRecord[]): Record<string, string> {
+function transparencyHeaders(target: Target, attemptNo: number, previous: AttemptRecord[], extra: Record<string, string> | undefined): Record<string, string> {
   const h: Record<string, string> = {
+    ...extra,
     'x-switchboard-provider': target.provider.id,
     'x-switchboard-model': target.model,
     'x-switchboard-attempts': String(attemptNo),

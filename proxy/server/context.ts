@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { BudgetTracker } from '../budget/tracker.js';
 import type { Redact } from '../log.js';
 import type { ResolvedPort, Settings } from '../config/resolve.js';
 import type { CatalogCache } from '../providers/catalog.js';
@@ -20,6 +21,8 @@ export interface ListenerContext {
   usage?: UsageRecorder;
   /** Effective prices (config, live lists, bundled table) for the ledger and /api/prices; absent in bare listeners. */
   prices?: PriceBook;
+  /** Spending budgets: the request path reads only `enforcing`; absent in bare listeners. */
+  budget?: BudgetTracker;
   redact: Redact;
   log: Logger;
   startedAt: number;

@@ -8,6 +8,7 @@ import { ConfigSchema } from '../config/schema.js';
 import { Gateway, type ListeningPort } from '../gateway.js';
 import type { HealthProberOptions } from '../router/health-probe.js';
 import type { PriceBookOptions } from '../usage/price-book.js';
+import type { Clock } from '../router/state.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -25,9 +26,10 @@ export interface RunningGateway {
  * dir (admin token, saved routing) is a fresh temp dir removed on close, unless
  * `stateDir` is given (then the caller owns it); never the real home. Live price
  * lists (OpenRouter's model list) are not fetched unless `prices` asks for it, for
- * the same reason as the probes.
+ * the same reason as the probes. `budgetClock` drives the budget windows (a fake
+ * clock lets a test start a new hour).
  */
-export async function startGateway(config: ConfigFile, env: Env = {}, opts: { healthProbes?: HealthProberOptions; stateDir?: string; prices?: PriceBookOptions; logger?: Logger } = {}): Promise<RunningGateway> {
+export async function startGateway(config: ConfigFile, env: Env = {}, opts: { healthProbes?: HealthProberOptions; stateDir?: string; prices?: PriceBookOptions; logger?: Logger; budgetClock?: Clock } = {}): Promise<RunningGateway> {
   const parsed = ConfigSchema.parse({
     ...config,
     ports: config.ports ?? [{ port: 0, use: 'router' }, ...Object.keys(config.providers ?? {}).map((id) => ({ port: 0, use: id }))],
@@ -37,7 +39,7 @@ export async function startGateway(config: ConfigFile, env: Env = {}, opts: { he
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-state-'));
   const dropState = () => opts.stateDir === undefined && rmSync(stateDir, { recursive: true, force: true });
   // The usage ledger lives in the temp state dir too: tests never write to the real home.
-  const gateway = new Gateway(settings, { logger: opts.logger ?? pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env, ledgerPath: join(stateDir, 'usage.db'), prices: opts.prices ?? { fetch: false } });
+  const gateway = new Gateway(settings, { logger: opts.logger ?? pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env, ledgerPath: join(stateDir, 'usage.db'), prices: opts.prices ?? { fetch: false }, budgetClock: opts.budgetClock });
   const ports = await gateway.start().catch((err: unknown) => {
     dropState();
     throw err;

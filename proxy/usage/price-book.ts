@@ -69,6 +69,8 @@ export class PriceBook implements PriceLookup {
   private readonly timeoutMs: number;
   private abort = new AbortController();
   private running = false;
+  /** Bumped with every live list installed (PriceLookup.version). */
+  version = 0;
 
   /** `settings` is a getter so a reloaded configuration is priced without a new book. */
   constructor(
@@ -207,6 +209,7 @@ export class PriceBook implements PriceLookup {
     const at = new Date(saved.fetchedAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const source = `${u.host}${u.pathname}, fetched ${at}`;
     this.lists.set(providerId, { ...saved, source, prices: livePrices(saved.rates, source) });
+    this.version++;
   }
 
   private async loadSaved(): Promise<void> {

@@ -24,6 +24,8 @@ export interface ModelPrice extends PriceSpec {
 /** Something that prices a provider's model: the Gateway's PriceBook, or the static lookup below. */
 export interface PriceLookup {
   priceFor(provider: ResolvedProvider, model: string): ModelPrice | null;
+  /** Changes whenever a price may have changed (a live list arrived), so derived plans know to recompute. */
+  readonly version?: number;
 }
 
 /** Providers that run on the user's own machine: no API charge. */

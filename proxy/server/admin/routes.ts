@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { STRATEGY_HELP } from '../../router/strategies/index.js';
 import type { ListenerContext } from '../context.js';
 import { requireAdmin } from './auth.js';
+import { budgetRoutes } from './budget.js';
 import { eventsRoute } from './events.js';
 import { pricesRoute } from './prices.js';
 import { applyRouting, parseBody, routing, RoutingBody, StrategyBody } from './routing.js';
@@ -50,6 +51,7 @@ export function adminRoutes(app: FastifyInstance, lc: ListenerContext, admin: Ad
   });
 
   if (lc.prices) pricesRoute(app, () => lc.settings, lc.prices, auth);
+  if (lc.budget) budgetRoutes(app, lc.budget, admin, auth.onRequest);
 
   eventsRoute(app, router.events, admin, requireAdmin(admin.token.value, true));
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { BudgetTracker } from '../../budget/tracker.js';
 import type { Env, Settings } from '../../config/resolve.js';
 import { StateFile } from '../../config/state-file.js';
 import { reconcilePriority } from '../../router/priority.js';
@@ -30,6 +31,8 @@ export interface AdminContext {
 export interface AdminSetup {
   settings: Settings;
   router: RouterRuntime;
+  /** Budget changes through the admin API are saved and restored like routing choices. */
+  budget?: BudgetTracker;
   stateDir: string;
   env: Env;
   log: Logger;
@@ -52,6 +55,17 @@ export async function prepareAdmin(o: AdminSetup): Promise<AdminContext> {
   o.router.onRoutingChange = (change) => {
     void state.save(change.priority ? { ...change, priorityProviders: enabledNow } : change);
   };
+  if (o.budget) {
+    const budget = o.budget;
+    budget.onChange = null;
+    if (saved.budgets) budget.configure(saved.budgets);
+    // Saved as the fields changed so far (later ones win), so an untouched field keeps following the config file.
+    let budgets = saved.budgets ?? {};
+    budget.onChange = (change) => {
+      budgets = { ...budgets, ...change };
+      void state.save({ budgets });
+    };
+  }
   const token = await resolveAdminToken({ configured: o.settings.adminToken, env: o.env, stateDir: o.stateDir, log: o.log });
   return { token, statePath: state.path, ports: o.ports, flush: () => state.flush(), keepAliveMs: 15_000 };
 }

@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Target } from '../../dialects/types.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestContext, Target } from '../../dialects/types.js';
+import { downgradePlan, type DowngradePlan } from '../../budget/plan.js';
+import type { MessagesRequest } from '../../protocol/anthropic/types.js';
 import { GatewayError } from '../../protocol/anthropic/errors.js';
 import { parseJsonBody, validateMessagesRequest } from '../../protocol/anthropic/validate.js';
 import { execute, sendError } from '../../router/execute.js';
@@ -7,7 +10,8 @@ import { parseExplicitModel } from '../../router/model-map.js';
 import { planTargets } from '../../router/plan.js';
 import { applyScenarioRoute, scenarioReason } from '../../router/scenario-routes.js';
 import { tierFacts } from '../../router/scenario.js';
-import type { Scenario, StrategyName } from '../../router/state.js';
+import type { Scenario } from '../../router/state.js';
+import type { RouteMode } from '../../events/bus.js';
 import type { ListenerContext } from '../context.js';
 import { headerProvider, requestContext } from '../request-context.js';
 import { ResponseSink } from '../sink.js';
@@ -31,16 +35,32 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
       }
       const ctx = requestContext(request, raw, body, byteStrings, body.stream === true);
       const chosen = headerProvider(request);
-      let targets = planTargets(lc.settings, lc.port, body.model, chosen, lc.router.priority);
+      // Budgets: one field read while under budget; the decision (and any date math) only while an action is in force.
+      let downgrade: DowngradePlan | null = null;
+      if (lc.budget?.enforcing) {
+        const decision = lc.budget.decide();
+        if (decision.kind === 'block') {
+          sendError(res, decision.error);
+          recordBlocked(lc, request.headers, ctx, body, started, decision.error);
+          return;
+        }
+        if (decision.kind === 'downgrade') downgrade = downgradePlan(decision, lc.settings.providers, body.model, lc.prices);
+      }
+      const planBody = downgrade?.model ? { ...body, model: downgrade.model } : body;
+      let targets = planTargets(lc.settings, lc.port, planBody.model, chosen, lc.router.priority);
       const explicit = chosen !== undefined || parseExplicitModel(body.model) !== null;
-      let mode: 'explicit' | 'pinned' | StrategyName = explicit ? 'explicit' : 'pinned';
+      let mode: RouteMode = explicit ? 'explicit' : 'pinned';
       let scenario: Scenario = 'default';
       let reason = explicit ? 'explicit choice' : `port ${lc.port.port} is pinned`;
       let sessionId: string | null = null;
       let mapped: Target[] = [];
-      if (lc.port.use === 'router' && !explicit) {
+      if (downgrade?.targets) {
+        // Every request, explicit and pinned ones too: the budget outranks the choice. No affinity moves.
+        targets = downgrade.targets;
+        reason = 'cheapest first';
+      } else if (lc.port.use === 'router' && !explicit) {
         // Only the router port pays for request facts, strategy ordering and scenario routes.
-        const facts = tierFacts(body, { headers: request.headers, longContextThreshold: lc.settings.longContextThreshold });
+        const facts = tierFacts(planBody, { headers: request.headers, longContextThreshold: lc.settings.longContextThreshold });
         const ordered = lc.router.order(targets, facts);
         const plan = applyScenarioRoute(lc.settings.scenarioRoutes, lc.settings.providers, facts.scenario, ordered.targets);
         targets = plan.targets;
@@ -51,8 +71,10 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
         // A scenario-routed request (a background haiku call) must not move the session's affinity.
         sessionId = plan.mapped ? null : facts.sessionId;
       }
+      // A downgraded request says so: x-switchboard-budget, the route event's reason, the ledger's strategy column.
+      if (downgrade) mode = downgrade.mode;
       const sink = new ResponseSink(res, lc.redact);
-      const result = await execute(ctx, targets, res, sink, { client: lc.client, redact: lc.redact, router: lc.router, sessionId });
+      const result = await execute(ctx, targets, res, sink, { client: lc.client, redact: lc.redact, router: lc.router, sessionId, headers: downgrade?.headers });
       if (lc.usage?.active) {
         const lastStatus = result.attempts[result.attempts.length - 1]?.status ?? 0;
         lc.usage.record(
@@ -75,7 +97,7 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
       if (result.target) {
         const fallback = result.attempts.length > 1 ? ` after ${result.attempts.length - 1} failed attempt${result.attempts.length > 2 ? 's' : ''}` : '';
         const served = mapped.includes(result.target) ? scenarioReason(scenario, result.target) : `${result.target.provider.id} (${reason})`;
-        lc.router.events.emit({ type: 'route', at: Date.now(), port: lc.port.port, provider: result.target.provider.id, model: result.target.model, strategy: mode, scenario, reason: `${served}${fallback}` });
+        lc.router.events.emit({ type: 'route', at: Date.now(), port: lc.port.port, provider: result.target.provider.id, model: result.target.model, strategy: mode, scenario, reason: `${downgrade?.note ?? ''}${served}${fallback}` });
       }
       if (result.error) {
         lc.log.warn({ port: lc.port.port, model: body.model, attempts: result.attempts, status: result.error.status }, lc.redact(result.error.message));
@@ -88,6 +110,15 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
       sendError(res, ge);
     }
   });
+}
+
+/** A blocked request still gets its ledger row (status 402, no attempts), so usage shows what the budget refused. */
+function recordBlocked(lc: ListenerContext, headers: IncomingHttpHeaders, ctx: RequestContext, body: MessagesRequest, started: number, error: GatewayError): void {
+  if (!lc.usage?.active) return;
+  lc.usage.record(
+    usageRow({ ctx, result: null, port: lc.port.port, strategy: 'budget-block', scenario: 'default', sessionId: sessionIdOf(headers, body), startedAt: started, firstByteAt: null, status: error.status, errorType: error.type }),
+    null,
+  );
 }
 
 function isAscii(s: string): boolean {
