@@ -170,6 +170,13 @@ describe('toGeminiParameters: JSON Schema features Gemini lacks', () => {
     expect(out).toEqual({ type: 'object', properties: { a: { type: 'string' } } });
   });
 
+  it('a property named __proto__ stays a property', () => {
+    const out = params(JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"}},"required":["__proto__"]}') as Record<string, unknown>)!;
+    expect(Object.keys(out.properties!)).toEqual(['__proto__']);
+    expect(out.required).toEqual(['__proto__']);
+    expect(JSON.stringify(out)).toBe('{"type":"object","properties":{"__proto__":{"type":"string"}},"required":["__proto__"]}');
+  });
+
   it('a root union of objects becomes one object', () => {
     const out = params({ anyOf: [{ type: 'object', properties: { a: { type: 'string' } } }, { type: 'object', properties: { b: { type: 'string' } } }] });
     expect(out).toEqual({ type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } } });

@@ -145,7 +145,8 @@ class Sanitizer {
           const props: Record<string, GeminiSchema> = {};
           let n = 0;
           for (const key of Object.keys(s.properties)) {
-            props[key] = this.node(s.properties[key], depth + 1, refs);
+            // defineProperty: a property named "__proto__" must stay a property.
+            Object.defineProperty(props, key, { value: this.node(s.properties[key], depth + 1, refs), enumerable: true, writable: true, configurable: true });
             n++;
           }
           if (n) out.properties = props;
