@@ -56,7 +56,7 @@ export class ToolsJsonCache {
 }
 
 /** Where the top-level tools value must end in `raw` if it is compact JSON, or -1. */
-function toolsEnd(raw: Buffer, body: MessagesRequest): number {
+export function toolsEnd(raw: Buffer, body: MessagesRequest): number {
   const tail = tailAfterTools(body);
   if (tail === null || tail.length >= raw.length) return -1;
   const end = raw.length - tail.length;
@@ -64,7 +64,7 @@ function toolsEnd(raw: Buffer, body: MessagesRequest): number {
 }
 
 /** `value` sits in `raw` as the value of a "tools" key, ending at `end`. */
-function matchesAt(raw: Buffer, value: Buffer, end: number): boolean {
+export function matchesAt(raw: Buffer, value: Buffer, end: number): boolean {
   const start = end - value.length;
   if (start < KEY.length) return false;
   return raw.compare(KEY, 0, KEY.length, start - KEY.length, start) === 0 && raw.compare(value, 0, value.length, start, end) === 0;
