@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageLedger } from './ledger.js';
-import { ROLLUP_KEYS, ROLLUP_METRICS } from './rollup.js';
+import { ROLLUP_METRICS, ROLLUP_TABLES, rollupKeys } from './rollup.js';
 import type { UsageRow } from './row.js';
 import { applyPragmas, migrate, MIGRATIONS } from './schema.js';
 
-// usage_hourly must always equal the GROUP BY of `requests` it stands for,
+// usage_hourly and usage_daily must always equal the GROUP BY of `requests` they stand for,
 // through inserts, deletes (retention) and updates, and after migrating a
 // database that already holds rows.
 
@@ -51,36 +51,39 @@ function rows(n: number, seed = 1): UsageRow[] {
 }
 
 type Agg = Record<string, number | string>;
-const keyCols = ROLLUP_KEYS.map(([c]) => c);
 
-function fromRollup(db: Database.Database): Agg[] {
-  return db.prepare(`SELECT ${keyCols.join(', ')}, ${ROLLUP_METRICS.map(([c]) => c).join(', ')} FROM usage_hourly ORDER BY ${keyCols.join(', ')}`).all() as Agg[];
+function fromRollup(db: Database.Database, table: string, keyCols: string[]): Agg[] {
+  return db.prepare(`SELECT ${keyCols.join(', ')}, ${ROLLUP_METRICS.map(([c]) => c).join(', ')} FROM ${table} ORDER BY ${keyCols.join(', ')}`).all() as Agg[];
 }
 
 /** The same aggregate straight from `requests`. */
-function fromRequests(db: Database.Database): Agg[] {
+function fromRequests(db: Database.Database, keys: ReadonlyArray<readonly [string, string]>): Agg[] {
   const q = (e: string) => e.replaceAll('R.', 'q.');
   return db
     .prepare(
-      `SELECT ${ROLLUP_KEYS.map(([c, e]) => `${q(e)} AS ${c}`).join(', ')}, ${ROLLUP_METRICS.map(([c, e]) => `sum(${q(e)}) AS ${c}`).join(', ')}
-       FROM requests AS q GROUP BY ${keyCols.map((_, i) => i + 1).join(', ')} ORDER BY ${keyCols.join(', ')}`,
+      `SELECT ${keys.map(([c, e]) => `${q(e)} AS ${c}`).join(', ')}, ${ROLLUP_METRICS.map(([c, e]) => `sum(${q(e)}) AS ${c}`).join(', ')}
+       FROM requests AS q GROUP BY ${keys.map((_, i) => i + 1).join(', ')} ORDER BY ${keys.map(([c]) => c).join(', ')}`,
     )
     .all() as Agg[];
 }
 
 function expectSame(db: Database.Database): void {
-  const a = fromRollup(db);
-  const b = fromRequests(db);
-  expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) {
-    for (const k of Object.keys(b[i])) {
-      if (typeof b[i][k] === 'number' && !Number.isInteger(b[i][k])) expect(a[i][k] as number).toBeCloseTo(b[i][k] as number, 9);
-      else expect(a[i][k], k).toBe(b[i][k]);
+  for (const t of ROLLUP_TABLES) {
+    const keys = rollupKeys(t.periodMs, t.sessions);
+    const a = fromRollup(db, t.name, keys.map(([c]) => c));
+    const b = fromRequests(db, keys);
+    expect(a.length, t.name).toBe(b.length);
+    for (let i = 0; i < a.length; i++) {
+      for (const k of Object.keys(b[i])) {
+        // REAL sums: a delete subtracts what an insert added, leaving residues like 1e-18.
+        if (typeof b[i][k] === 'number' && (!Number.isInteger(b[i][k]) || !Number.isInteger(a[i][k]))) expect(a[i][k] as number).toBeCloseTo(b[i][k] as number, 9);
+        else expect(a[i][k], `${t.name}.${k}`).toBe(b[i][k]);
+      }
     }
   }
 }
 
-describe('usage_hourly rollup', () => {
+describe('usage rollups', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'switchboard-rollup-'));
@@ -91,18 +94,20 @@ describe('usage_hourly rollup', () => {
     const ledger = UsageLedger.open(join(dir, 'u.db'), { retentionDays: null });
     ledger.record({ ts: T0 + 90 * 60_000, port: 8080, provider: 'oa', requestedModel: 'claude-sonnet-5-5', upstreamModel: 'm', attempts: 1, status: 200, inputTokens: 10, outputTokens: 2, costUsd: 0.5, referenceCostUsd: 2, providerCostUsd: 0.6, costDrift: 0.1, latencyMs: 40, stream: false });
     ledger.flush();
-    expect(ledger.db.prepare('SELECT * FROM usage_hourly').all()).toEqual([
-      {
-        hour: T0 + H, provider: 'oa', model: 'm', requested_model: 'claude-sonnet-5-5', port: 8080, session_id: '', project: '',
-        requests: 1, errors: 0, input_tokens: 10, output_tokens: 2, cache_read_tokens: 0, cache_write_tokens: 0,
-        cost_usd: 0.5, unknown_cost: 0, provider_cost_usd: 0.6, provider_cost_requests: 1, drift_usd: 0.1, drift_requests: 1,
-        reference_usd: 2, savings_usd: 1.5, latency_ms_sum: 40, latency_count: 1, ttft_ms_sum: 0, ttft_count: 0,
-        first_ts: T0 + 90 * 60_000, last_ts: T0 + 90 * 60_000,
-      },
-    ]);
+    const one = {
+      provider: 'oa', model: 'm', requested_model: 'claude-sonnet-5-5', port: 8080, session_id: '', project: '',
+      requests: 1, errors: 0, input_tokens: 10, output_tokens: 2, cache_read_tokens: 0, cache_write_tokens: 0,
+      cost_usd: 0.5, unknown_cost: 0, provider_cost_usd: 0.6, provider_cost_requests: 1, drift_usd: 0.1, drift_requests: 1,
+      reference_usd: 2, savings_usd: 1.5, latency_ms_sum: 40, latency_count: 1, ttft_ms_sum: 0, ttft_count: 0,
+      first_ts: T0 + 90 * 60_000, last_ts: T0 + 90 * 60_000,
+    };
+    expect(ledger.db.prepare('SELECT * FROM usage_hourly').all()).toEqual([{ period_start: T0 + H, ...one }]);
+    expect(ledger.db.prepare('SELECT * FROM usage_daily').all()).toEqual([{ period_start: T0, ...one }]);
+    const { session_id: _s, project: _p, ...lean } = one;
+    expect(ledger.db.prepare('SELECT * FROM usage_hourly_lean').all()).toEqual([{ period_start: T0 + H, ...lean }]);
     ledger.close();
   });
-
+  
   it('follows inserts, retention deletes and updates exactly', () => {
     const ledger = UsageLedger.open(join(dir, 'u.db'), { retentionDays: null, now: () => T0 + 40 * H });
     for (const r of rows(3000)) ledger.record(r);
@@ -113,7 +118,7 @@ describe('usage_hourly rollup', () => {
     // Retention at 1 day drops the first 16 hours: their rollup rows go, none left at zero.
     expect(ledger.prune(1)).toBeGreaterThan(0);
     expectSame(ledger.db);
-    expect(ledger.db.prepare('SELECT count(*) AS n FROM usage_hourly WHERE requests <= 0').get()).toEqual({ n: 0 });
+    for (const t of ROLLUP_TABLES) expect(ledger.db.prepare(`SELECT count(*) AS n FROM ${t.name} WHERE requests <= 0`).get()).toEqual({ n: 0 });
     expect((ledger.db.prepare('SELECT count(*) AS n FROM usage_hourly').get() as { n: number }).n).toBeLessThan(before);
 
     ledger.db.prepare("UPDATE requests SET cost_usd = NULL, provider = 'changed', ts = ts + 3600000 WHERE id % 7 = 0").run();
@@ -128,7 +133,7 @@ describe('usage_hourly rollup', () => {
     old.close();
     // Make it a version-2 ledger again: no rollup, no triggers.
     const db = new Database(path);
-    db.exec('DROP TRIGGER requests_rollup_insert; DROP TRIGGER requests_rollup_delete; DROP TRIGGER requests_rollup_update; DROP TABLE usage_hourly; PRAGMA user_version = 2;');
+    db.exec('DROP TRIGGER requests_rollup_insert; DROP TRIGGER requests_rollup_delete; DROP TRIGGER requests_rollup_update; DROP TABLE usage_hourly; DROP TABLE usage_daily; DROP TABLE usage_hourly_lean; PRAGMA user_version = 2;');
     applyPragmas(db);
     expect(migrate(db, MIGRATIONS)).toEqual([3]);
     expectSame(db);

@@ -1,10 +1,12 @@
-// Migration 3: `usage_hourly`, an hourly rollup of `requests` kept exact by
-// triggers, so the usage API's totals, series and breakdowns read ~60k rollup
-// rows instead of a million request rows (measured on 1M rows over 30 days:
-// 220-430 ms per GROUP BY on `requests`, 10-12 ms on the rollup; each insert
-// costs about 3 µs more, in the batched write, off the request path).
+// Migration 3: rollups of `requests` per UTC hour and per UTC day, kept exact
+// by triggers. The usage API reads whole days from usage_daily, the remaining
+// whole hours from usage_hourly (or usage_hourly_lean), and only the partial
+// hours at the edges from `requests` (usage/query/source.ts). On 1M rows over
+// 30 days a GROUP BY on `requests` took 220-430 ms; over the rollups it takes a
+// few ms to a few tens. Each insert costs a few µs more, in the batched write,
+// off the request path (measured in usage/query/perf.test.ts).
 //
-// One rollup row per (UTC hour, provider, upstream model, requested model, port,
+// One rollup row per (period, provider, upstream model, requested model, port,
 // session, project). Key columns are NOT NULL (unknown = '' or port 0) because
 // SQLite's UNIQUE treats NULLs as distinct, which would defeat the upsert.
 // Metric columns are plain sums, so any set of rollup rows adds up like the
@@ -14,8 +16,19 @@
 // This text is a shipped migration once released: change it only by appending a
 // new migration.
 
+/**
+ * `sessions: false`: keyed without session and project, for the many queries that
+ * neither group nor filter by them (a month of hourly rows: ~14k instead of ~57k
+ * in the perf test's shape, so series by provider or model read 4× less).
+ */
+export const ROLLUP_TABLES = [
+  { name: 'usage_hourly', periodMs: 3_600_000, sessions: true },
+  { name: 'usage_daily', periodMs: 86_400_000, sessions: true },
+  { name: 'usage_hourly_lean', periodMs: 3_600_000, sessions: false },
+] as const;
+
 /** Metric columns, each the SQL sum of a per-request expression over `R` (a row of `requests`). */
-const METRICS: ReadonlyArray<readonly [column: string, perRow: string]> = [
+export const ROLLUP_METRICS: ReadonlyArray<readonly [column: string, perRow: string]> = [
   ['requests', '1'],
   ['errors', '(R.status >= 400)'],
   ['input_tokens', 'coalesce(R.input_tokens, 0)'],
@@ -40,8 +53,8 @@ const METRICS: ReadonlyArray<readonly [column: string, perRow: string]> = [
   ['ttft_count', '(R.ttft_ms IS NOT NULL)'],
 ];
 
-const KEYS: ReadonlyArray<readonly [column: string, perRow: string]> = [
-  ['hour', '(R.ts - R.ts % 3600000)'],
+/** Dimension key columns after `period_start`, and the per-request expression each comes from. */
+export const ROLLUP_DIMENSIONS: ReadonlyArray<readonly [column: string, perRow: string]> = [
   ['provider', "coalesce(R.provider, '')"],
   ['model', "coalesce(R.upstream_model, '')"],
   ['requested_model', 'R.requested_model'],
@@ -50,41 +63,51 @@ const KEYS: ReadonlyArray<readonly [column: string, perRow: string]> = [
   ['project', "coalesce(R.project, '')"],
 ];
 
-const keyCols = KEYS.map(([c]) => c).join(', ');
-const metricCols = METRICS.map(([c]) => c).join(', ');
+const SESSION_DIMENSIONS = new Set(['session_id', 'project']);
+
+/** Every key column of a rollup with its per-request expression: the period start, then the dimensions. */
+export function rollupKeys(periodMs: number, sessions = true): ReadonlyArray<readonly [column: string, perRow: string]> {
+  return [['period_start', `(R.ts - R.ts % ${periodMs})`], ...ROLLUP_DIMENSIONS.filter(([c]) => sessions || !SESSION_DIMENSIONS.has(c))];
+}
+
 const on = (r: string, s: string) => s.replaceAll('R.', `${r}.`);
+const metricCols = ROLLUP_METRICS.map(([c]) => c).join(', ');
 
-const insertRow = (r: string) => `
-    INSERT INTO usage_hourly (${keyCols}, ${metricCols}, first_ts, last_ts)
-    VALUES (${KEYS.map(([, e]) => on(r, e)).join(', ')}, ${METRICS.map(([, e]) => on(r, e)).join(', ')}, ${r}.ts, ${r}.ts)
-    ON CONFLICT DO UPDATE SET ${METRICS.map(([c]) => `${c} = ${c} + excluded.${c}`).join(', ')},
-      first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts);`;
+function tableSql(table: string, periodMs: number, sessions: boolean): { create: string; insert: (r: string) => string; remove: (r: string) => string; backfill: string } {
+  const keys = rollupKeys(periodMs, sessions);
+  const keyCols = keys.map(([c]) => c).join(', ');
+  const keyMatch = (r: string) => keys.map(([c, e]) => `${c} = ${on(r, e)}`).join(' AND ');
+  return {
+    create: `CREATE TABLE ${table} (
+      ${keys.map(([c]) => `${c} ${c === 'period_start' || c === 'port' ? 'INTEGER' : 'TEXT'} NOT NULL`).join(', ')},
+      ${ROLLUP_METRICS.map(([c]) => `${c} ${/usd|_sum$/.test(c) ? 'REAL' : 'INTEGER'} NOT NULL`).join(', ')},
+      first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
+      PRIMARY KEY (${keyCols})
+    ) WITHOUT ROWID;`,
+    insert: (r) => `
+    INSERT INTO ${table} (${keyCols}, ${metricCols}, first_ts, last_ts)
+    VALUES (${keys.map(([, e]) => on(r, e)).join(', ')}, ${ROLLUP_METRICS.map(([, e]) => on(r, e)).join(', ')}, ${r}.ts, ${r}.ts)
+    ON CONFLICT DO UPDATE SET ${ROLLUP_METRICS.map(([c]) => `${c} = ${c} + excluded.${c}`).join(', ')},
+      first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts);`,
+    remove: (r) => `
+    UPDATE ${table} SET ${ROLLUP_METRICS.map(([c, e]) => `${c} = ${c} - ${on(r, e)}`).join(', ')} WHERE ${keyMatch(r)};
+    DELETE FROM ${table} WHERE ${keyMatch(r)} AND requests <= 0;`,
+    backfill: `
+    INSERT INTO ${table} (${keyCols}, ${metricCols}, first_ts, last_ts)
+      SELECT ${keys.map(([, e]) => on('q', e)).join(', ')}, ${ROLLUP_METRICS.map(([, e]) => `sum(${on('q', e)})`).join(', ')}, min(q.ts), max(q.ts)
+      FROM requests AS q GROUP BY ${keys.map((_, i) => i + 1).join(', ')};`,
+  };
+}
 
-const keyMatch = (r: string) => KEYS.map(([c, e]) => `${c} = ${on(r, e)}`).join(' AND ');
-const removeRow = (r: string) => `
-    UPDATE usage_hourly SET ${METRICS.map(([c, e]) => `${c} = ${c} - ${on(r, e)}`).join(', ')} WHERE ${keyMatch(r)};
-    DELETE FROM usage_hourly WHERE ${keyMatch(r)} AND requests <= 0;`;
+const tables = ROLLUP_TABLES.map((t) => tableSql(t.name, t.periodMs, t.sessions));
 
 export const ROLLUP_MIGRATION_SQL = `
-  CREATE TABLE usage_hourly (
-    hour INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, requested_model TEXT NOT NULL,
-    port INTEGER NOT NULL, session_id TEXT NOT NULL, project TEXT NOT NULL,
-    ${METRICS.map(([c]) => `${c} ${/usd|_sum$/.test(c) ? 'REAL' : 'INTEGER'} NOT NULL`).join(', ')},
-    first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
-    PRIMARY KEY (${keyCols})
-  ) WITHOUT ROWID;
-  CREATE TRIGGER requests_rollup_insert AFTER INSERT ON requests BEGIN${insertRow('NEW')}
+  ${tables.map((t) => t.create).join('\n  ')}
+  CREATE TRIGGER requests_rollup_insert AFTER INSERT ON requests BEGIN${tables.map((t) => t.insert('NEW')).join('')}
   END;
-  CREATE TRIGGER requests_rollup_delete AFTER DELETE ON requests BEGIN${removeRow('OLD')}
+  CREATE TRIGGER requests_rollup_delete AFTER DELETE ON requests BEGIN${tables.map((t) => t.remove('OLD')).join('')}
   END;
-  CREATE TRIGGER requests_rollup_update AFTER UPDATE ON requests BEGIN${removeRow('OLD')}${insertRow('NEW')}
+  CREATE TRIGGER requests_rollup_update AFTER UPDATE ON requests BEGIN${tables.map((t) => t.remove('OLD') + t.insert('NEW')).join('')}
   END;
-  INSERT INTO usage_hourly (${keyCols}, ${metricCols}, first_ts, last_ts)
-    SELECT ${KEYS.map(([, e]) => on('q', e)).join(', ')}, ${METRICS.map(([, e]) => `sum(${on('q', e)})`).join(', ')}, min(q.ts), max(q.ts)
-    FROM requests AS q GROUP BY ${KEYS.map((_, i) => i + 1).join(', ')};
+  ${tables.map((t) => t.backfill).join('\n  ')}
 `;
-
-/** The rollup's metric columns, and the per-request expression each sums (for reading raw rows the same way). */
-export const ROLLUP_METRICS = METRICS;
-/** The rollup's key columns, and the per-request expression each comes from. */
-export const ROLLUP_KEYS = KEYS;

@@ -45,7 +45,7 @@ const SORT_SQL: Record<SortKey, string> = {
 };
 
 export function breakdown(db: Database.Database, q: BreakdownQuery): BreakdownResult {
-  const src = source({ from: q.range.from, to: q.range.to, filters: q.filters, groupBy: q.groupBy });
+  const src = source({ spans: [[q.range.from, q.range.to]], filters: q.filters, groupBy: q.groupBy });
   const session = q.groupBy === 'session';
   const projectCol = session ? ", CASE WHEN min(project) = max(project) THEN min(project) END AS one_project" : '';
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';

@@ -5,7 +5,7 @@ export const GROUP_BYS = ['provider', 'model', 'requestedModel', 'port', 'sessio
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 interface Dim {
-  /** Column of usage_hourly (NOT NULL: '' or 0 for unknown). */
+  /** Column of the rollup tables, aliased `u` (NOT NULL: '' or 0 for unknown). */
   rollup: string;
   /** Column of requests (nullable). */
   raw: string;
@@ -32,7 +32,7 @@ export type SqlValue = string | number | null;
 /** The group key as SQL: raw rows are coalesced the way the rollup stores them, so both sides group alike. */
 export function groupExpr(g: GroupBy, side: Side): string {
   const d = DIMS[g];
-  return side === 'rollup' ? d.rollup : `coalesce(q.${d.raw}, ${d.numeric ? '0' : "''"})`;
+  return side === 'rollup' ? `u.${d.rollup}` : `coalesce(q.${d.raw}, ${d.numeric ? '0' : "''"})`;
 }
 
 /** `AND col = ? ...` for the given filters, and their values. */
@@ -42,7 +42,7 @@ export function filterSql(f: Filters, side: Side): { sql: string; params: SqlVal
   for (const g of GROUP_BYS) {
     const v = f[g];
     if (v === undefined) continue;
-    sql += side === 'rollup' ? ` AND ${DIMS[g].rollup} = ?` : ` AND q.${DIMS[g].raw} = ?`;
+    sql += side === 'rollup' ? ` AND u.${DIMS[g].rollup} = ?` : ` AND q.${DIMS[g].raw} = ?`;
     params.push(v);
   }
   return { sql, params };

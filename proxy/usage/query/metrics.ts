@@ -34,8 +34,10 @@ export interface UsageTotals {
 
 export const METRIC_COLUMNS = ROLLUP_METRICS.map(([c]) => c);
 
-/** The rollup's metric columns plus first/last seen, as an inner select list. */
-export const ROLLUP_SELECT = [...METRIC_COLUMNS, 'first_ts', 'last_ts'].join(', ');
+/** A rollup table's metric columns plus first/last seen, as an inner select list. */
+export function rollupSelect(alias: string): string {
+  return [...METRIC_COLUMNS, 'first_ts', 'last_ts'].map((c) => `${alias}.${c} AS ${c}`).join(', ');
+}
 
 /** The same columns computed from one `requests` row aliased `q`. */
 export const RAW_SELECT = [...ROLLUP_METRICS.map(([c, e]) => `${e.replaceAll('R.', 'q.')} AS ${c}`), 'q.ts AS first_ts', 'q.ts AS last_ts'].join(', ');

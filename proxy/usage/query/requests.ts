@@ -53,8 +53,9 @@ export function listRequests(db: Database.Database, q: RequestsQuery): RequestsR
   let sql: string;
   let params: SqlValue[];
   if (q.after !== null) {
-    // New writes since `after`: a rowid range (+ts keeps the planner off the ts index, which would scan the whole range).
-    sql = `SELECT * FROM requests AS q WHERE q.id > ? AND +q.ts >= ? AND +q.ts < ?${f.sql} ORDER BY q.ts DESC, q.id DESC LIMIT ?`;
+    // New writes since `after`: a rowid range, then a sort of those few rows. NOT INDEXED keeps the
+    // planner off the ts index, which it prefers for the ORDER BY and would walk the whole range (30 ms on 1M rows).
+    sql = `SELECT * FROM requests AS q NOT INDEXED WHERE q.id > ? AND q.ts >= ? AND q.ts < ?${f.sql} ORDER BY q.ts DESC, q.id DESC LIMIT ?`;
     params = [q.after, from, to, ...f.params, q.limit + 1];
   } else if (q.before !== null) {
     const cursor = stmt(db, 'SELECT ts FROM requests WHERE id = ?').get(q.before) as { ts: number } | undefined;

@@ -3,7 +3,7 @@ import { invalidRequest } from '../../protocol/anthropic/errors.js';
 import { keyOut, type Filters, type GroupBy } from './dims.js';
 import { addSums, stmt, SUMS, toTotals, type SumsRow, type UsageTotals } from './metrics.js';
 import { MAX_BUCKETS, type SeriesQuery } from './params.js';
-import { HOUR, source } from './source.js';
+import { source, sourceParts, type Span } from './source.js';
 import { rangeOut, type RangeOut } from './summary.js';
 import { bucketEdges, bucketLabel, type Bucket } from './zone.js';
 
@@ -54,25 +54,29 @@ export function series(db: Database.Database, q: SeriesQuery): SeriesResult {
     const finer = q.bucket === 'hour' ? 'day' : 'week';
     throw invalidRequest(`range too large for ${q.bucket} buckets: at most ${MAX_BUCKETS} buckets per series; use bucket=${finer} or a shorter range`);
   }
-  const splitHours = edges.filter((e) => e > from && e < to && e % HOUR !== 0).map((e) => e - (e % HOUR));
 
   let top: SeriesGroup[] = [];
   let groupCount = 0;
   let topKeys: Array<string | number> = [];
   if (q.groupBy) {
-    const src = source({ from, to, filters: q.filters, groupBy: q.groupBy });
+    const src = source({ spans: [[from, to]], filters: q.filters, groupBy: q.groupBy });
     const rows = stmt(db, `SELECT g, ${SUMS}, count(*) OVER () AS group_count FROM (${src.sql}) GROUP BY g ORDER BY ${ORDER} LIMIT ?`).all(...src.params, q.top) as SumsRow[];
     groupCount = rows.length ? Number(rows[0].group_count) : 0;
     topKeys = rows.map((r) => r.g as string | number);
     top = rows.map((r) => ({ key: keyOut(q.groupBy as GroupBy, r.g), totals: toTotals(r) }));
   }
 
-  const src = source({ from, to, filters: q.filters, groupBy: q.groupBy, splitHours });
+  // One span per bucket, so a bucket edge inside an hour or a day is respected; each
+  // tier is its own statement and the rows meet here, in their buckets.
+  const spans: Span[] = [];
+  for (let b = 0; b + 1 < edges.length; b++) spans.push([Math.max(from, edges[b]), Math.min(to, edges[b + 1])]);
   // NULL marks "other": stored keys are never NULL ('' or 0 when unknown).
   const gg = q.groupBy ? 'CASE WHEN g IN (SELECT value FROM json_each(?)) THEN g END' : 'NULL';
-  const sql = `SELECT slot, ${gg} AS gg, ${SUMS} FROM (${src.sql}) GROUP BY slot, gg`;
-  const params = q.groupBy ? [JSON.stringify(topKeys), ...src.params] : src.params;
-  const rows = stmt(db, sql).all(...params) as SumsRow[];
+  const rows: SumsRow[] = [];
+  for (const p of sourceParts({ spans, filters: q.filters, groupBy: q.groupBy })) {
+    const params = q.groupBy ? [JSON.stringify(topKeys), ...p.params] : p.params;
+    for (const r of stmt(db, `SELECT slot, ${gg} AS gg, ${SUMS} FROM (${p.sql}) GROUP BY slot, gg`).all(...params) as SumsRow[]) rows.push(r);
+  }
 
   const n = edges.length - 1;
   const index = new Map(topKeys.map((k, i) => [k, i]));
