@@ -5,6 +5,7 @@ import { requireAdmin } from './auth.js';
 import { eventsRoute } from './events.js';
 import { applyRouting, parseBody, routing, RoutingBody, StrategyBody } from './routing.js';
 import type { AdminContext } from './setup.js';
+import { usageRoutes } from './usage.js';
 
 /**
  * The admin API, on router ports only: JSON, every route behind the admin token
@@ -49,4 +50,5 @@ export function adminRoutes(app: FastifyInstance, lc: ListenerContext, admin: Ad
   });
 
   eventsRoute(app, router.events, admin, requireAdmin(admin.token.value, true));
+  usageRoutes(app, lc, admin);
 }
