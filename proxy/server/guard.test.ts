@@ -86,6 +86,11 @@ describe('client key', () => {
     for (const url of ['/', '/health', '/health?x=1']) expect(check({}, url, opts), url).toBeNull();
   });
 
+  it('is not asked of admin routes and /stats, which check the admin token instead', () => {
+    for (const url of ['/api/usage/summary', '/api/events?after=0', '/admin/routing-strategy', '/stats', '/stats?x=1']) expect(check({}, url, opts), url).toBeNull();
+    for (const url of ['/stats/x', '/statsx', '/api', '/apix/usage']) expect(check({}, url, opts), url).toMatchObject({ status: 401 });
+  });
+
   it('accepts it as x-api-key or a Bearer token', () => {
     expect(check({ 'x-api-key': KEY }, '/v1/messages', opts)).toBeNull();
     expect(check({ authorization: `Bearer ${KEY}` }, '/v1/messages', opts)).toBeNull();

@@ -6,8 +6,8 @@ import { GatewayError } from '../protocol/anthropic/errors.js';
 
 /** Routes that answer without the client key: base-URL probes that reveal nothing. */
 const OPEN_PATHS = new Set(['/', '/health']);
-/** Admin routes check their own, stronger token (EventSource cannot send a client key). */
-const ADMIN_PATH = /^\/(api|admin)\//;
+/** Admin routes (and the seeds' /stats) check their own, stronger token (EventSource cannot send a client key). */
+const ADMIN_PATH = /^\/(?:(?:api|admin)\/|stats$)/;
 
 export interface GuardOptions {
   allowedHosts: string[];

@@ -7,6 +7,7 @@ import { eventsRoute } from './events.js';
 import { pricesRoute } from './prices.js';
 import { applyRouting, parseBody, routing, RoutingBody, StrategyBody } from './routing.js';
 import type { AdminContext } from './setup.js';
+import { usageRoutes } from './usage.js';
 
 /**
  * The admin API, on router ports only: JSON, every route behind the admin token
@@ -54,4 +55,5 @@ export function adminRoutes(app: FastifyInstance, lc: ListenerContext, admin: Ad
   if (lc.budget) budgetRoutes(app, lc.budget, admin, auth.onRequest);
 
   eventsRoute(app, router.events, admin, requireAdmin(admin.token.value, true));
+  usageRoutes(app, lc, admin);
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { ROLLUP_MIGRATION_SQL } from './rollup.js';
 
 // The ledger's schema, versioned with PRAGMA user_version: migration N brings a
 // database from version N-1 to N. Append new migrations; never edit a shipped one.
@@ -54,6 +55,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // What the same tokens would have cost at Anthropic's list price for the
     // requested tier: savings = reference − cost, summed where both are known.
     sql: `ALTER TABLE requests ADD COLUMN reference_cost_usd REAL;`,
+  },
+  {
+    version: 3,
+    // The hourly rollup the usage API reads (rollup.ts), filled from existing rows.
+    sql: ROLLUP_MIGRATION_SQL,
   },
 ];
 
