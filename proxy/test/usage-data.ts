@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { foldIntoRollups } from '../usage/ledger/rollup.js';
 import type { UsageRow } from '../usage/ledger/row.js';
 
 // Usage-ledger data for the usage API's tests: a small hand-made set whose
@@ -31,11 +32,13 @@ export function handRows(): UsageRow[] {
 
 /**
  * `n` requests spread evenly over [end − spanMs, end), inserted by one INSERT … SELECT
- * (the rollup triggers run for each row, as for real writes). Shaped like Claude Code
+ * and then folded into the rollups (when the ledger has them), as the ledger does for each batch. Shaped like Claude Code
  * traffic: 50 sessions at a time, each on one provider and port for ~14 h, a main and a
  * background model, 2 % rate-limited, one provider in five without a known price.
  */
 export function insertSynthetic(db: Database.Database, n: number, end: number, spanMs: number): void {
+  const maxId = () => (db.prepare('SELECT coalesce(max(id), 0) AS m FROM requests').get() as { m: number }).m;
+  const before = maxId();
   db.prepare(
     `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ?),
      g AS (SELECT i, (i % 50) + 50 * (i / 20000) AS s FROM seq)
@@ -52,6 +55,9 @@ export function insertSynthetic(db: Database.Database, n: number, end: number, s
        200 + i % 5000, 50 + i % 400, i % 2, CASE WHEN i % 50 = 7 THEN NULL ELSE (i % 1000) * 3e-6 END
      FROM g`,
   ).run(n - 1, end, spanMs, spanMs, n);
+  // A ledger from before migration 3 has no rollups (its migration fills them).
+  const hasRollups = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'usage_hourly'").get() !== undefined;
+  if (hasRollups) foldIntoRollups(db, before + 1, maxId());
 }
 
 /** RFC 4180: quoted fields, doubled quotes, CRLF records, line breaks inside quotes. */

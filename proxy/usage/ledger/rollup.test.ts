@@ -131,9 +131,9 @@ describe('usage rollups', () => {
     const old = UsageLedger.open(path, { retentionDays: null });
     for (const r of rows(500, 7)) old.record(r);
     old.close();
-    // Make it a version-2 ledger again: no rollup, no triggers.
+    // Make it a version-2 ledger again: no rollups, no triggers.
     const db = new Database(path);
-    db.exec('DROP TRIGGER requests_rollup_insert; DROP TRIGGER requests_rollup_delete; DROP TRIGGER requests_rollup_update; DROP TABLE usage_hourly; DROP TABLE usage_daily; DROP TABLE usage_hourly_lean; PRAGMA user_version = 2;');
+    db.exec('DROP TRIGGER requests_rollup_delete; DROP TRIGGER requests_rollup_update; DROP TABLE usage_hourly; DROP TABLE usage_daily; DROP TABLE usage_hourly_lean; PRAGMA user_version = 2;');
     applyPragmas(db);
     expect(migrate(db, MIGRATIONS)).toEqual([3]);
     expectSame(db);
