@@ -3,7 +3,8 @@
 // Three processes on 127.0.0.1: this driver (undici Pool as the load client),
 // bench/upstream.js (a cheap scripted upstream) and bench/gateway-child.js (the
 // built gateway). For each dialect — openai-chat (Anthropic → OpenAI Chat
-// Completions translation, the one with targets) and anthropic (passthrough) —
+// Completions translation), anthropic (passthrough) and gemini (Anthropic →
+// Gemini generateContent translation; the translating ones have targets) —
 // the same scenarios run directly against the upstream and through the gateway:
 //
 //   c=1 non-streaming latency   sequential, direct and gateway requests alternated
@@ -26,7 +27,7 @@
 // with the gateway's own dist/ dialect code: for openai-chat that is the
 // translated Chat Completions body.
 //
-// Flags: --quick (short smoke run), --dialect openai-chat|anthropic (only one),
+// Flags: --quick (short smoke run), --dialect openai-chat|anthropic|gemini (only one),
 //        --out FILE (results JSON; default bench/results.json).
 // Env:   BENCH_PROF=1 writes one CPU profile of the gateway per gateway scenario
 //        to /tmp/switchboard-bench-prof/ and prints a self-time summary
@@ -45,13 +46,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { runDialect } from './lib/dialect.js';
-import { ONLY, OUT, PLAN, PROF_DIR, PROFILE, QUICK } from './lib/plan.js';
+import { DIALECT_NAMES, ONLY, OUT, PLAN, PROF_DIR, PROFILE, QUICK, TARGET_DIALECTS } from './lib/plan.js';
 import { firstLine, killAll, rpc, start } from './lib/processes.js';
 import { fixtureName, log, printDialect, printFooter, printHeader, targetResults } from './lib/report.js';
 import { MODEL, clientBodies } from './lib/requests.js';
 import { calibrate, cpuMs } from './lib/stats.js';
-
-const DIALECT_NAMES = ['openai-chat', 'anthropic'];
 
 async function main() {
   const began = performance.now();
@@ -103,6 +102,8 @@ async function main() {
     upstreamStreamBytes: streamBytes,
     dialects,
     targets: dialects['openai-chat'] ? targetResults(dialects['openai-chat']) : null,
+    // The same targets for every translating dialect, keyed by dialect.
+    targetsByDialect: Object.fromEntries(TARGET_DIALECTS.filter((name) => dialects[name]).map((name) => [name, targetResults(dialects[name])])),
   };
   for (const [name, r] of Object.entries(dialects)) printDialect(name, r);
   printFooter(report, results.upstreamCpuMsPerRequest, OUT);

@@ -1,11 +1,15 @@
-// The benchmark's scripted upstream: a bare node:http server that answers both
-// OpenAI Chat Completions and Anthropic Messages with precomputed bytes, so that
-// what it costs is as small and as constant as possible (it is not what we measure).
+// The benchmark's scripted upstream: a bare node:http server that answers OpenAI
+// Chat Completions, Anthropic Messages and Gemini generateContent with precomputed
+// bytes, so that what it costs is as small and as constant as possible (it is not
+// what we measure).
 //
 //   POST [/paced]/chat/completions, [/paced]/v1/chat/completions   OpenAI
 //   POST [/paced]/v1/messages                                      Anthropic
+//   POST [/paced]/v1beta/models/{m}:generateContent                Gemini (AI Studio)
+//   POST [/paced]/v1beta/models/{m}:streamGenerateContent?alt=sse  Gemini stream
 //
-// A request body containing `"stream":true` gets a 1000-delta SSE stream, written
+// A request body containing `"stream":true` (Gemini: the streamGenerateContent
+// method, its bodies have no stream flag) gets a 1000-delta SSE stream, written
 // in as few writes as practical (one res.write for the whole event list); under
 // the /paced prefix every event is its own write, one per event-loop turn, which
 // is closer to a real model emitting tokens. Other bodies get a small JSON answer.
@@ -47,6 +51,15 @@ const anthropicJson = Buffer.from(
   }),
 );
 
+const geminiJson = Buffer.from(
+  JSON.stringify({
+    candidates: [{ content: { parts: [{ text: 'Hello! How can I help you with this repository today?' }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: 12000, candidatesTokenCount: 12, totalTokenCount: 12012 },
+    modelVersion: 'gemini-2.5-pro',
+    responseId: 'bench',
+  }),
+);
+
 /** One short token per delta: " w0", " w1", ... */
 const token = (i) => ' w' + i;
 
@@ -73,9 +86,22 @@ function anthropicStreamEvents() {
   return out;
 }
 
+/** AI Studio's alt=sse framing: data lines only (CRLF), no event names, no [DONE]; the last chunk carries finishReason and usage. */
+function geminiStreamEvents() {
+  const out = [];
+  for (let i = 0; i < EVENTS; i++) {
+    const last = i === EVENTS - 1;
+    const cand = { content: { parts: [{ text: token(i) }], role: 'model' }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) };
+    const chunk = { candidates: [cand], ...(last ? { usageMetadata: { promptTokenCount: 12000, candidatesTokenCount: EVENTS, totalTokenCount: 12000 + EVENTS } } : {}), modelVersion: 'gemini-2.5-pro', responseId: 'bench' };
+    out.push(`data: ${JSON.stringify(chunk)}\r\n\r\n`);
+  }
+  return out;
+}
+
 const streams = {
   openai: { events: openaiStreamEvents().map((s) => Buffer.from(s)) },
   anthropic: { events: anthropicStreamEvents().map((s) => Buffer.from(s)) },
+  gemini: { events: geminiStreamEvents().map((s) => Buffer.from(s)) },
 };
 for (const s of Object.values(streams)) s.all = Buffer.concat(s.events);
 
@@ -98,6 +124,10 @@ function route(url) {
   }
   if (path === '/chat/completions' || path === '/v1/chat/completions') return { kind: 'openai', paced };
   if (path === '/v1/messages') return { kind: 'anthropic', paced };
+  if (path.startsWith('/v1beta/models/')) {
+    if (path.endsWith(':streamGenerateContent')) return { kind: 'gemini', paced, stream: true };
+    if (path.endsWith(':generateContent')) return { kind: 'gemini', paced, stream: false };
+  }
   return null;
 }
 
@@ -119,12 +149,12 @@ const server = createServer((req, res) => {
     }
     stats.requests++;
     const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-    const stream = body.indexOf(STREAM_FLAG) !== -1;
+    const stream = r.stream ?? body.indexOf(STREAM_FLAG) !== -1;
     const kind = `${r.kind}${stream ? '-stream' : ''}`;
     stats.lastBodyBytes[kind] = size;
     lastBodies[kind] = body;
     if (!stream) {
-      const answer = r.kind === 'openai' ? openaiJson : anthropicJson;
+      const answer = r.kind === 'openai' ? openaiJson : r.kind === 'gemini' ? geminiJson : anthropicJson;
       res.writeHead(200, JSON_HEADERS(answer.length));
       res.end(answer);
       return;
@@ -157,7 +187,7 @@ server.requestTimeout = 0;
 
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address();
-  process.stdout.write(JSON.stringify({ port, streamBytes: { openai: streams.openai.all.length, anthropic: streams.anthropic.all.length } }) + '\n');
+  process.stdout.write(JSON.stringify({ port, streamBytes: { openai: streams.openai.all.length, anthropic: streams.anthropic.all.length, gemini: streams.gemini.all.length } }) + '\n');
 });
 
 process.on('message', (m) => {

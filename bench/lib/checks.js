@@ -35,6 +35,17 @@ function checkAnswer(kind, text) {
       if (!text.includes(' w0') || !text.includes(` w${STREAM_EVENTS - 1}"`)) fail('tokens missing');
       break;
     }
+    case 'gemini-json': {
+      const m = JSON.parse(text);
+      if (!m.candidates?.[0]?.content?.parts?.[0]?.text?.startsWith('Hello')) fail('not a generateContent answer');
+      break;
+    }
+    case 'gemini-sse': {
+      const events = text.split('data: ').length - 1;
+      if (events !== STREAM_EVENTS) fail(`${events} data events, expected ${STREAM_EVENTS}`);
+      if (!text.trimEnd().endsWith('"responseId":"bench"}') || !text.includes('"finishReason":"STOP"')) fail('no final chunk with finishReason');
+      break;
+    }
     case 'openai-sse': {
       const events = text.split('data: ').length - 1;
       if (events !== STREAM_EVENTS + 3) fail(`${events} data events, expected ${STREAM_EVENTS + 3}`);
@@ -45,10 +56,13 @@ function checkAnswer(kind, text) {
 }
 
 /** One of each request of a dialect (R from dialectRequests), answers checked; throws on any mismatch. */
+/** The upstream wire format each dialect speaks (bench/upstream.js kinds). */
+const UPSTREAM_KIND = { 'openai-chat': 'openai', anthropic: 'anthropic', gemini: 'gemini' };
+
 export async function verifyDialect(name, R, upstream) {
-  const isChat = name === 'openai-chat';
-  const upJson = isChat ? 'openai-json' : 'anthropic-json';
-  const upSse = isChat ? 'openai-sse' : 'anthropic-sse';
+  const kind = UPSTREAM_KIND[name];
+  const upJson = `${kind}-json`;
+  const upSse = `${kind}-sse`;
   checkAnswer(upJson, (await once(R.direct.pool, R.direct.req, true)).text);
   checkAnswer('anthropic-json', (await once(R.gateway.pool, R.gateway.req, true)).text);
   checkAnswer(upSse, (await once(R.directStream.pool, R.directStream.req, true)).text);
@@ -56,7 +70,6 @@ export async function verifyDialect(name, R, upstream) {
   checkAnswer('anthropic-sse', (await once(R.gatewayPaced.pool, R.gatewayPaced.req, true)).text);
   // The last bodies the upstream saw are the gateway's (it spoke after each direct request).
   const seen = (await rpc(upstream, 'last-bodies')).bodies;
-  const kind = isChat ? 'openai' : 'anthropic';
   for (const [k, direct] of [[kind, R.direct.req.body], [`${kind}-stream`, R.directStream.req.body]]) {
     const sent = Buffer.from(seen[k] ?? '', 'base64');
     if (!sent.equals(direct)) {

@@ -1,5 +1,5 @@
 // Command-line flags, environment switches, scenario sizes and the targets the
-// openai-chat figures are judged against. Read once, at import.
+// translating dialects' figures are judged against. Read once, at import.
 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +18,12 @@ const option = (name) => {
 export const QUICK = flag('--quick');
 export const ONLY = option('--dialect');
 export const OUT = option('--out') ?? join(BENCH, 'results.json');
-if (ONLY !== undefined && ONLY !== 'openai-chat' && ONLY !== 'anthropic') {
-  console.error(`--dialect must be openai-chat or anthropic, not ${ONLY}`);
+/** Every dialect the bench measures, in run order. */
+export const DIALECT_NAMES = ['openai-chat', 'anthropic', 'gemini'];
+/** Dialects judged against TARGETS (the translating ones). */
+export const TARGET_DIALECTS = ['openai-chat', 'gemini'];
+if (ONLY !== undefined && !DIALECT_NAMES.includes(ONLY)) {
+  console.error(`--dialect must be one of ${DIALECT_NAMES.join(', ')}, not ${ONLY}`);
   process.exit(2);
 }
 export const PROFILE = process.env.BENCH_PROF === '1';

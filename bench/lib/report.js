@@ -1,9 +1,9 @@
 // What the benchmark prints: progress on stderr, and on stdout the run header,
-// one markdown table per dialect (PASS/MISS against TARGETS for openai-chat),
+// one markdown table per dialect (PASS/MISS against TARGETS for the translating dialects),
 // the notes under each table and the closing lines.
 
 import { FIXTURE, MODEL } from './requests.js';
-import { PROF_DIR, PROF_INTERVAL, PROFILE, QUICK, ROOT, TARGETS } from './plan.js';
+import { PROF_DIR, PROF_INTERVAL, PROFILE, QUICK, ROOT, TARGET_DIALECTS, TARGETS } from './plan.js';
 
 /** Progress goes to stderr so stdout is only the report. */
 export function log(s) {
@@ -55,7 +55,7 @@ function table(r, withTargets) {
   return [line(head), '|' + widths.map((w, i) => (i === 0 ? ':' : '') + '-'.repeat(w + 1) + (i === 0 ? '' : ':')).join('|') + '|', ...rows.map(line)].join('\n');
 }
 
-/** The openai-chat figures against TARGETS, for results.json. */
+/** A translating dialect's figures against TARGETS, for results.json. */
 export function targetResults(r) {
   const checks = {
     addedP50Ms: r.latency.addedP50Ms,
@@ -84,10 +84,12 @@ export function printDialect(name, r) {
   const what =
     name === 'openai-chat'
       ? `Anthropic → OpenAI Chat Completions translation; direct = the translated ${r.upstreamBodyBytes}-byte Chat Completions body POSTed to ${r.upstreamPath}`
-      : `Anthropic passthrough; direct = the same ${r.upstreamBodyBytes}-byte Messages body POSTed to ${r.upstreamPath}`;
+      : name === 'gemini'
+        ? `Anthropic → Gemini generateContent translation; direct = the translated ${r.upstreamBodyBytes}-byte generateContent body POSTed to ${r.upstreamPath}`
+        : `Anthropic passthrough; direct = the same ${r.upstreamBodyBytes}-byte Messages body POSTed to ${r.upstreamPath}`;
   console.log(`### ${name} (${what})`);
   console.log('');
-  console.log(table(r, name === 'openai-chat'));
+  console.log(table(r, TARGET_DIALECTS.includes(name)));
   console.log('');
   const truncated = [r.latency.truncated && 'latency', r.stream.truncated && 'stream', r.pacedStream.truncated && 'paced stream'].filter(Boolean);
   if (truncated.length) console.log(`note: ${truncated.join(', ')} loop(s) hit their time bound before their count`);
@@ -114,9 +116,9 @@ export function printDialect(name, r) {
 
 /** The closing lines: target verdict, the upstream's own cost, the host speed check. */
 export function printFooter(report, upstreamCpuMsPerRequest, out) {
-  if (report.targets) {
-    const misses = Object.entries(report.targets).filter(([, t]) => !t.pass);
-    console.log(misses.length ? `openai-chat targets: ${misses.length} MISS (${misses.map(([k]) => k).join(', ')})` : 'openai-chat targets: all PASS');
+  for (const [name, targets] of Object.entries(report.targetsByDialect ?? {})) {
+    const misses = Object.entries(targets).filter(([, t]) => !t.pass);
+    console.log(misses.length ? `${name} targets: ${misses.length} MISS (${misses.map(([k]) => k).join(', ')})` : `${name} targets: all PASS`);
   }
   const { before, after } = report.machine.calibrationUs;
   console.log(`upstream CPU per request: ${f(upstreamCpuMsPerRequest, 3)} ms (the scripted upstream's own cost, for scale)`);

@@ -62,9 +62,12 @@ export function benchConfig(upstreamUrl) {
       // A second provider on the same upstream, so the router port has a real choice to make.
       oa2: { type: 'openai-compatible', baseUrl: upstreamUrl, apiKey: PROVIDER_KEY, maxOutputTokens: 8192 },
       an: { type: 'anthropic-compatible', baseUrl: upstreamUrl },
+      // Google AI Studio's wire format (gemini dialect), model gemini-2.5-pro for the sonnet tier.
+      gem: { type: 'aistudio', baseUrl: upstreamUrl + '/v1beta', apiKey: PROVIDER_KEY },
       // The same providers on the upstream's /paced prefix: one SSE event per upstream write.
       'oa-paced': { type: 'openai-compatible', baseUrl: upstreamUrl + '/paced', apiKey: PROVIDER_KEY, maxOutputTokens: 8192 },
       'an-paced': { type: 'anthropic-compatible', baseUrl: upstreamUrl + '/paced' },
+      'gem-paced': { type: 'aistudio', baseUrl: upstreamUrl + '/paced/v1beta', apiKey: PROVIDER_KEY },
     },
     router: { order: ['oa', 'oa2'] },
     ports: [
@@ -73,12 +76,15 @@ export function benchConfig(upstreamUrl) {
       { port: 0, use: 'an' },
       { port: 0, use: 'oa-paced' },
       { port: 0, use: 'an-paced' },
+      { port: 0, use: 'gem' },
+      { port: 0, use: 'gem-paced' },
     ],
   };
 }
 
 /** The benchConfig providers a dialect's scenarios go through (plain and paced). */
-export const providerIds = (name) => (name === 'openai-chat' ? { pid: 'oa', pacedPid: 'oa-paced' } : { pid: 'an', pacedPid: 'an-paced' });
+const PROVIDER_IDS = { 'openai-chat': 'oa', anthropic: 'an', gemini: 'gem' };
+export const providerIds = (name) => ({ pid: PROVIDER_IDS[name], pacedPid: `${PROVIDER_IDS[name]}-paced` });
 
 /**
  * The exact upstream request the gateway makes for a client body, built once

@@ -53,7 +53,7 @@ describe('config validation errors name the field', () => {
     ['a port without use', { ports: [{ port: 8080 }] }, /ports\.0\.use: /],
     ['an unknown tier', { providers: { openrouter: { models: { large: 'x' } } } }, /providers\.openrouter\.models: unknown field "large"/],
     ['an empty tier model', { providers: { openrouter: { models: { opus: '' } } } }, /providers\.openrouter\.models\.opus: /],
-    ['a bad dialect', { providers: { deepseek: { dialect: 'gemini' } } }, /providers\.deepseek\.dialect: /],
+    ['a bad dialect', { providers: { deepseek: { dialect: 'grpc' } } }, /providers\.deepseek\.dialect: /],
     ['a bad quirk value', { providers: { local: { quirks: { systemMessages: 'drop' } } } }, /providers\.local\.quirks\.systemMessages: /],
     ['a bad log level', { server: { logLevel: 'loud' } }, /server\.logLevel: /],
     ['a string timeout', { server: { timeouts: { idleMs: '5s' } } }, /server\.timeouts\.idleMs: /],
@@ -122,6 +122,25 @@ describe('no config file: providers from the environment', () => {
     expect(s.providers.get('github-models')).toMatchObject({ baseUrl: 'https://models.github.ai/inference', apiKey: 'ghp_env', keySource: '$GITHUB_TOKEN' });
     expect(s.host).toBe('127.0.0.1');
     expect(s.bodyLimit).toBe(32 * 1024 * 1024);
+  });
+
+  it('GEMINI_API_KEY (or GOOGLE_API_KEY) enables Google AI Studio on 8098, gemini dialect, key in x-goog-api-key', () => {
+    const s = resolve({}, { GEMINI_API_KEY: 'AIza-gemini', GOOGLE_API_KEY: 'AIza-google' });
+    expect(s.providers.get('aistudio')).toMatchObject({
+      dialect: 'gemini',
+      baseUrl: 'https://generativelanguage.googleapis.com/v1beta',
+      auth: 'x-goog-api-key',
+      apiKey: 'AIza-gemini',
+      keySource: '$GEMINI_API_KEY',
+      modelsPath: '/models',
+      catalogFormat: 'google',
+      tiers: { opus: 'gemini-2.5-pro', sonnet: 'gemini-2.5-pro', haiku: 'gemini-2.5-flash' },
+    });
+    expect(s.providers.get('aistudio')!.gemini).toMatchObject({ modelPath: '/models/{model}', countTokens: 'wrapped' });
+    expect(s.ports.find((p) => p.use === 'aistudio')!.port).toBe(8098);
+    expect(resolve({}, { GOOGLE_API_KEY: 'AIza-google' }).providers.get('aistudio')!.keySource).toBe('$GOOGLE_API_KEY');
+    // After the hosted providers that come first in the default order, before local Ollama.
+    expect(resolve({}, { GEMINI_API_KEY: 'k', OPENROUTER_API_KEY: 'k', OLLAMA_HOST: 'localhost' }).routerOrder).toEqual(['openrouter', 'aistudio', 'ollama']);
   });
 
   it('GH_TOKEN also enables GitHub Models', () => {
@@ -194,6 +213,7 @@ describe('providers from the config file', () => {
 
   it('rejects what cannot work, naming the field', () => {
     expect(resolveError({ providers: { openai: { dialect: 'anthropic' } } }, { OPENAI_API_KEY: 'k' })).toMatch(/^providers\.openai\.dialect: OpenAI has no anthropic API/);
+    expect(resolveError({ providers: { deepseek: { dialect: 'gemini' } } }, { DEEPSEEK_API_KEY: 'k' })).toMatch(/^providers\.deepseek\.dialect: DeepSeek has no gemini API/);
     expect(resolveError({ providers: { openrouter: { forwardClientAuth: true } } }, { OPENROUTER_API_KEY: 'k' })).toMatch(/^providers\.openrouter\.forwardClientAuth: /);
     expect(resolveError({ providers: { acme: {} } })).toMatch(/^providers\.acme\.type: unknown provider type "acme" \(known: .*openai-compatible/);
     expect(resolveError({ providers: { local: { type: 'openai-compatible' } } })).toMatch(/^providers\.local\.baseUrl: required/);

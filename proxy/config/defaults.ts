@@ -13,6 +13,8 @@ export const PROVIDER_PORTS: Record<string, number> = {
   openai: 8095,
   deepseek: 8096,
   ollama: 8097,
+  // 8091 stays with Vertex AI Gemini (the seeds' port); AI Studio is another Gemini provider.
+  aistudio: 8098,
 };
 export const ROUTER_PORT = 8080;
 /** 8090 and 8091 stay free for Vertex AI Claude and Gemini. */

@@ -3,7 +3,7 @@ import type { BudgetSettings } from '../budget/types.js';
 import { PRESETS, DEFAULT_ROUTER_ORDER } from '../providers/presets.js';
 import { resolveScenarioRoutes, type ScenarioRoutes } from '../router/scenario-routes.js';
 import { DEFAULT_LONG_CONTEXT_THRESHOLD } from '../router/scenario.js';
-import type { AuthScheme, ChatQuirks, DialectName, ModelInfo, PriceSpec, ProviderSpec, Tier } from '../providers/types.js';
+import type { AuthScheme, CatalogFormat, ChatQuirks, DialectName, GeminiProviderSettings, ModelInfo, PriceSpec, ProviderSpec, Tier } from '../providers/types.js';
 import { DEFAULTS, FIRST_CUSTOM_PORT, PROVIDER_PORTS, RESERVED_PORTS, ROUTER_PORT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import type { ConfigFile, ProviderConfig } from './schema.js';
@@ -20,6 +20,8 @@ export interface ResolvedProvider {
   baseUrl: string;
   path: string;
   modelsPath?: string;
+  /** Shape of the model list (absent: OpenAI/Anthropic/GitHub style). */
+  catalogFormat?: CatalogFormat;
   countTokensPath?: string;
   auth: AuthScheme;
   apiKey?: string;
@@ -35,6 +37,8 @@ export interface ResolvedProvider {
   defaultMaxOutputTokens?: number;
   isReasoningModel?: (model: string) => boolean;
   chat?: ChatQuirks;
+  /** gemini dialect: model URL shape, countTokens body, model facts. */
+  gemini?: GeminiProviderSettings;
 }
 
 export interface ResolvedPort {
@@ -135,7 +139,7 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
     throw new ConfigError(`providers.${id}.type: unknown provider type "${type}" (known: ${Object.keys(PRESETS).join(', ')})`);
   }
 
-  const alt = pc.dialect && pc.dialect !== spec.dialect ? spec.alternate : undefined;
+  const alt = pc.dialect && pc.dialect !== spec.dialect && spec.alternate?.dialect === pc.dialect ? spec.alternate : undefined;
   if (pc.dialect && pc.dialect !== spec.dialect && !alt) {
     throw new ConfigError(`providers.${id}.dialect: ${spec.label} has no ${pc.dialect} API`);
   }
@@ -185,6 +189,7 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
     baseUrl,
     path: alt?.path ?? spec.path,
     modelsPath: alt ? alt.modelsPath : spec.modelsPath,
+    catalogFormat: alt ? undefined : spec.catalogFormat,
     countTokensPath: alt ? alt.countTokensPath : spec.countTokensPath,
     auth: alt?.auth ?? spec.auth,
     apiKey,
@@ -198,6 +203,7 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
     defaultMaxOutputTokens: pc.maxOutputTokens ?? spec.defaultMaxOutputTokens,
     isReasoningModel: spec.isReasoningModel,
     chat: spec.chat ? { ...spec.chat, ...(pc.quirks ?? {}) } : undefined,
+    gemini: spec.gemini,
   };
 }
 

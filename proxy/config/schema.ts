@@ -28,7 +28,7 @@ const ModelInfoSchema = z
   .object({
     maxOutputTokens: z.number().int().positive().optional().describe('Output-token ceiling; max_tokens is clamped to it'),
     contextWindow: z.number().int().positive().optional(),
-    reasoning: z.boolean().optional().describe('The model takes reasoning controls (reasoning_effort)'),
+    reasoning: z.boolean().optional().describe('The model takes reasoning controls (reasoning_effort; Gemini thinkingConfig)'),
     price: PriceSchema.optional().describe('USD per million tokens; overrides live and bundled prices (the cost strategy and the usage ledger)'),
   })
   .strict();
@@ -54,10 +54,10 @@ const TiersSchema = z
 
 export const ProviderConfigSchema = z
   .object({
-    type: z.string().optional().describe('Preset: anthropic, openai, openrouter, github-models, deepseek, ollama, openai-compatible, anthropic-compatible. Defaults to the provider id.'),
+    type: z.string().optional().describe('Preset: anthropic, openai, openrouter, github-models, deepseek, aistudio, ollama, openai-compatible, anthropic-compatible. Defaults to the provider id.'),
     enabled: z.boolean().optional(),
     label: z.string().optional(),
-    dialect: z.enum(['anthropic', 'openai-chat']).optional().describe("Use the provider's other API where it has one"),
+    dialect: z.enum(['anthropic', 'openai-chat', 'gemini']).optional().describe("Use the provider's other API where it has one"),
     baseUrl: z.url({ protocol: /^https?$/ }).optional(),
     apiKey: z.string().min(1).optional().describe('Prefer apiKeyEnv: a key in this file is stored in plain text'),
     apiKeyEnv: z.string().min(1).optional().describe('Name of the environment variable holding the key'),

@@ -17,6 +17,7 @@ export function baseHeaders(provider: ResolvedProvider, client: IncomingHttpHead
   if (key) {
     if (provider.auth === 'x-api-key') h['x-api-key'] = key;
     else if (provider.auth === 'bearer') h.authorization = `Bearer ${key}`;
+    else if (provider.auth === 'x-goog-api-key') h['x-goog-api-key'] = key;
   } else if (provider.forwardClientAuth) {
     // The user's own Anthropic credentials (API key or OAuth token) go to the provider they were made for.
     const apiKey = single(client['x-api-key']);

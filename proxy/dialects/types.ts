@@ -65,4 +65,14 @@ export interface Dialect {
   responder(ctx: RequestContext, target: Target, sink: ClientSink): Responder;
   /** The upstream count_tokens request, or null to count locally. */
   countTokensRequest(ctx: RequestContext, target: Target): UpstreamRequest | null;
+  /**
+   * The token count in a 2xx answer to countTokensRequest, or null when it has none (then the
+   * gateway counts locally). Absent: the answer is already Anthropic's {input_tokens} and is relayed.
+   */
+  countTokensResult?(body: Buffer): number | null;
+  /**
+   * A non-2xx upstream answer as the client's error, for dialects whose error bodies carry
+   * more than upstream/errors.ts reads (Google's status names and RetryInfo). Absent: upstreamHttpError.
+   */
+  httpError?(status: number, body: string, headers: IncomingHttpHeaders, target: Target, redact: (s: string) => string): GatewayError;
 }

@@ -1,9 +1,11 @@
 import type { ResolvedProvider } from '../config/resolve.js';
 import { baseHeaders } from '../dialects/headers.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import { fetchGoogleCatalog } from './google-catalog.js';
 
 // Models a provider offers, read from its own catalog endpoint (OpenAI-style
-// {data:[{id}]}, GitHub's bare array, Anthropic's list, Ollama's /v1/models).
+// {data:[{id}]}, GitHub's bare array, Anthropic's list, Ollama's /v1/models,
+// Google's paginated list: google-catalog.ts).
 // Cached; a slow or failing catalog never delays /v1/models past its budget.
 
 export interface CatalogModel {
@@ -50,6 +52,7 @@ export class CatalogCache {
 
   private async fetch(provider: ResolvedProvider): Promise<CatalogModel[]> {
     const req = catalogRequest(provider)!;
+    if (provider.catalogFormat === 'google') return fetchGoogleCatalog(this.client, req, TIMEOUT_MS);
     const { status, json } = await this.client.getJson(req.url, req.headers, TIMEOUT_MS);
     if (status < 200 || status >= 300) throw new Error(`catalog HTTP ${status}`);
     return parseCatalog(json);

@@ -1,10 +1,14 @@
+import type { GeminiTarget } from '../translate/gemini/options.js';
 import type { OpenAIChatTarget } from '../translate/openai-chat/options.js';
 
-export type DialectName = 'anthropic' | 'openai-chat';
+export type DialectName = 'anthropic' | 'openai-chat' | 'gemini';
 export type Tier = 'opus' | 'sonnet' | 'haiku';
 
 /** How a provider expects its key. */
-export type AuthScheme = 'x-api-key' | 'bearer' | 'none';
+export type AuthScheme = 'x-api-key' | 'bearer' | 'x-goog-api-key' | 'none';
+
+/** How a provider's model list is shaped: OpenAI/Anthropic/GitHub style, or Google's paginated {models:[{name:"models/…"}]}. */
+export type CatalogFormat = 'default' | 'google';
 
 /** USD per million tokens of each kind. */
 export interface PriceRates {
@@ -49,6 +53,36 @@ export type ChatQuirks = Omit<OpenAIChatTarget, 'providerId' | 'model' | 'maxOut
   reasoningAlways?: boolean;
 };
 
+/** What the Gemini translator needs to know about a model, decided by its family (Gemini 2.5, Gemini 3, ...). */
+export type GeminiModelFacts = Pick<GeminiTarget, 'thinking' | 'requiresSignatures' | 'multimodalToolResults'> & {
+  maxOutputTokens: number;
+  contextWindow?: number;
+};
+
+/**
+ * What a gemini-dialect provider adds to the preset: the URL shape of a model and the
+ * API's small differences. AI Studio and Vertex AI share the wire format; they differ
+ * in where a model lives, how the key is sent (`auth`) and the countTokens body.
+ */
+export interface GeminiProviderSettings {
+  /**
+   * Path of one model under the base URL, `{model}` replaced by the model id:
+   * '/models/{model}' (AI Studio), '/publishers/google/models/{model}' (Vertex AI).
+   * The method (':generateContent', ':streamGenerateContent?alt=sse', ':countTokens') follows.
+   */
+  modelPath: string;
+  /**
+   * countTokens body: 'wrapped' = {generateContentRequest: {model: "models/…", contents, systemInstruction, tools}}
+   * (AI Studio: a bare {contents} would not count the system prompt or tools); 'flat' = those fields at the
+   * top level (Vertex AI); 'none' = count locally.
+   */
+  countTokens: 'wrapped' | 'flat' | 'none';
+  /** Anthropic's web_search server tool becomes googleSearch grounding. */
+  webSearch: GeminiTarget['webSearch'];
+  /** Facts for a model id (family rules; config modelInfo still sets maxOutputTokens and reasoning). */
+  modelFacts: (model: string) => GeminiModelFacts;
+}
+
 /**
  * A provider preset: data, not code. Adding an OpenAI-compatible provider is
  * one of these objects.
@@ -81,6 +115,10 @@ export interface ProviderSpec {
   /** Decides reasoning support from a model id when `models` does not say. */
   isReasoningModel?: (model: string) => boolean;
   chat?: ChatQuirks;
+  /** gemini dialect: where a model lives and how the provider's API is shaped. */
+  gemini?: GeminiProviderSettings;
+  /** Shape of the model list at modelsPath (default: OpenAI/Anthropic/GitHub style). */
+  catalogFormat?: CatalogFormat;
   /** Enabled with no config when one of these variables is set (besides keyEnv). */
   enableEnv?: string[];
   /** A base URL must come from config (generic compatible servers). */

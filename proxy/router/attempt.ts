@@ -94,7 +94,9 @@ export function attempt(ctx: RequestContext, target: Target, sink: ResponseSink,
         if (!responder) {
           const text = Buffer.concat(errBody).toString('utf8');
           errBody = [];
-          done(upstreamHttpError(status, headers ?? {}, upstreamErrorMessage(text), label, deps.redact), null, 'http', text);
+          const h = headers ?? {};
+          const error = dialect.httpError ? dialect.httpError(status, text, h, target, deps.redact) : upstreamHttpError(status, h, upstreamErrorMessage(text), label, deps.redact);
+          done(error, null, 'http', text);
           return;
         }
         try {

@@ -7,7 +7,8 @@ import type { ListenerContext } from '../context.js';
 import { headerProvider, requestContext } from '../request-context.js';
 
 /**
- * Passed through to Anthropic-dialect providers that offer it; counted locally
+ * Passed through to Anthropic-dialect providers that offer it, asked of Gemini's
+ * countTokens (translated request, {totalTokens} read back); counted locally
  * otherwise, and also when the upstream count fails (a count is an estimate;
  * Claude Code calls it often and a failure breaks its context accounting).
  */
@@ -18,15 +19,20 @@ export function countTokensRoute(app: FastifyInstance, lc: ListenerContext): voi
     const body = validateMessagesRequest(parseJsonBody(raw).value, true);
     const [target] = planTargets(lc.settings, lc.port, body.model, headerProvider(request), lc.router.priority);
     const ctx = requestContext(request, raw, body, false, false);
-    const upstream = DIALECTS[target.provider.dialect].countTokensRequest(ctx, target);
+    const dialect = DIALECTS[target.provider.dialect];
+    const upstream = dialect.countTokensRequest(ctx, target);
     reply.header('x-switchboard-provider', target.provider.id);
     if (upstream) {
       const abort = new AbortController();
       reply.raw.on('close', () => abort.abort());
       try {
         const res = await collect(lc.client, upstream, abort.signal);
-        if (res.status >= 200 && res.status < 300) {
+        const ok = res.status >= 200 && res.status < 300;
+        // Translating dialects read the count out of the provider's own answer shape.
+        const counted = ok && dialect.countTokensResult ? dialect.countTokensResult(res.body) : null;
+        if (ok && (counted !== null || !dialect.countTokensResult)) {
           reply.header('x-switchboard-count', 'upstream');
+          if (counted !== null) return reply.code(200).send({ input_tokens: counted });
           return reply.code(200).type('application/json').send(res.body);
         }
         lc.log.debug({ provider: target.provider.id, status: res.status }, 'upstream count_tokens failed; counting locally');
