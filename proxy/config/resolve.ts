@@ -4,6 +4,8 @@ import { PRESETS, DEFAULT_ROUTER_ORDER } from '../providers/presets.js';
 import { resolveScenarioRoutes, type ScenarioRoutes } from '../router/scenario-routes.js';
 import { DEFAULT_LONG_CONTEXT_THRESHOLD } from '../router/scenario.js';
 import type { AuthScheme, ChatQuirks, DialectName, ModelInfo, PriceSpec, ProviderSpec, Tier } from '../providers/types.js';
+import { rejectVertexFields, resolveVertex, type ResolvedVertex, type VertexSettings } from '../providers/vertex.js';
+import type { UpstreamAuth } from '../auth/types.js';
 import { DEFAULTS, FIRST_CUSTOM_PORT, PROVIDER_PORTS, RESERVED_PORTS, ROUTER_PORT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import type { ConfigFile, ProviderConfig } from './schema.js';
@@ -35,6 +37,12 @@ export interface ResolvedProvider {
   defaultMaxOutputTokens?: number;
   isReasoningModel?: (model: string) => boolean;
   chat?: ChatQuirks;
+  /** The provider's own id for a requested name it recognises (router/model-map.ts). */
+  modelId?: (requested: string) => string | undefined;
+  /** Credentials obtained at run time (Google OAuth), added to every upstream request; absent for static keys. */
+  authHook?: UpstreamAuth;
+  /** Vertex AI region, API root and credentials (providers/vertex.ts). */
+  vertex?: VertexSettings;
 }
 
 export interface ResolvedPort {
@@ -135,13 +143,18 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
     throw new ConfigError(`providers.${id}.type: unknown provider type "${type}" (known: ${Object.keys(PRESETS).join(', ')})`);
   }
 
+  const label = pc.label ?? (id === type ? spec.label : `${spec.label} (${id})`);
+  let google: ResolvedVertex | null = null;
+  if (spec.vertex) google = resolveVertex(id, { ...spec, vertex: spec.vertex }, pc, env, label);
+  else rejectVertexFields(id, pc, spec.label);
+
   const alt = pc.dialect && pc.dialect !== spec.dialect ? spec.alternate : undefined;
   if (pc.dialect && pc.dialect !== spec.dialect && !alt) {
     throw new ConfigError(`providers.${id}.dialect: ${spec.label} has no ${pc.dialect} API`);
   }
 
-  const envBase = firstEnv(env, spec.baseUrlEnv);
-  let baseUrl = pc.baseUrl ?? (envBase ? normaliseEnvUrl(envBase.name, envBase.value) : spec.baseUrl);
+  const envBase = google ? undefined : firstEnv(env, spec.baseUrlEnv);
+  let baseUrl = google?.settings.apiBase ?? pc.baseUrl ?? (envBase ? normaliseEnvUrl(envBase.name, envBase.value) : spec.baseUrl);
   if (alt && !pc.baseUrl) {
     // The alternate API lives under the provider's (possibly overridden) base URL.
     baseUrl = alt.baseUrl.startsWith(spec.baseUrl) ? baseUrl + alt.baseUrl.slice(spec.baseUrl.length) : alt.baseUrl;
@@ -176,11 +189,15 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
     return null;
   }
   if (forwardClientAuth && !apiKey) keySource = 'client';
+  if (google) {
+    if (forwardClientAuth) throw new ConfigError(`providers.${id}.forwardClientAuth: ${spec.label} authenticates with Google credentials, not the client's key`);
+    keySource = google.keySource;
+  }
 
   return {
     id,
     type,
-    label: pc.label ?? (id === type ? spec.label : `${spec.label} (${id})`),
+    label,
     dialect,
     baseUrl,
     path: alt?.path ?? spec.path,
@@ -198,6 +215,8 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
     defaultMaxOutputTokens: pc.maxOutputTokens ?? spec.defaultMaxOutputTokens,
     isReasoningModel: spec.isReasoningModel,
     chat: spec.chat ? { ...spec.chat, ...(pc.quirks ?? {}) } : undefined,
+    ...(spec.modelId ? { modelId: spec.modelId } : {}),
+    ...(google ? { vertex: google.settings, authHook: google.settings.credentials } : {}),
   };
 }
 

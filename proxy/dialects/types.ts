@@ -61,8 +61,15 @@ export interface Responder {
 }
 
 export interface Dialect {
+  /** Built after the provider's `authHook` (if any) has run: its headers are added to the result. */
   messagesRequest(ctx: RequestContext, target: Target): UpstreamRequest;
   responder(ctx: RequestContext, target: Target, sink: ClientSink): Responder;
   /** The upstream count_tokens request, or null to count locally. */
   countTokensRequest(ctx: RequestContext, target: Target): UpstreamRequest | null;
+  /**
+   * A non-2xx upstream answer as the client's error (default: upstream/errors.ts
+   * upstreamHttpError). Null means the provider learned why it refused (an
+   * anthropic-beta value Vertex rejects): attempt() rebuilds and resends once.
+   */
+  httpError?(status: number, headers: IncomingHttpHeaders, body: string, target: Target, redact: (s: string) => string): GatewayError | null;
 }
