@@ -25,6 +25,8 @@ export interface TokenRequest {
   claims: Record<string, unknown> | null;
   /** Why the request was refused, or null when a token was issued. */
   refused: string | null;
+  /** The access token issued. */
+  token?: string;
 }
 
 type Reply = { status: number; body: unknown } | 'hang';
@@ -74,6 +76,7 @@ export class GoogleTokenServer {
           }
           const token = `ya29.test-${this.issued.length + 1}-${randomBytes(12).toString('hex')}`;
           this.issued.push(token);
+          rec.token = token;
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ access_token: token, expires_in: this.expiresIn, token_type: 'Bearer' }));
         })();
@@ -104,7 +107,7 @@ export class GoogleTokenServer {
   }
 
   /** Writes a service-account key file (a fresh RSA key) naming this server as its token_uri. */
-  writeServiceAccount(dir: string, opts: { email?: string; projectId?: string | null; name?: string } = {}): ServiceAccount {
+  writeServiceAccount(dir: string, opts: { email?: string; projectId?: string | null; name?: string; known?: boolean } = {}): ServiceAccount {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const email = opts.email ?? `switchboard-test-${randomBytes(3).toString('hex')}@p.iam.gserviceaccount.com`;
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -120,7 +123,8 @@ export class GoogleTokenServer {
     if (opts.projectId !== null) json.project_id = opts.projectId ?? 'p';
     const path = join(dir, opts.name ?? 'service-account.json');
     writeFileSync(path, JSON.stringify(json, null, 2));
-    this.accounts.set(email, publicKey);
+    // `known: false`: a key this endpoint has never seen, so its assertions are refused.
+    if (opts.known !== false) this.accounts.set(email, publicKey);
     return { path, email, privateKey: pem, publicKey };
   }
 
