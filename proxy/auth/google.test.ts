@@ -170,6 +170,10 @@ describe('GoogleTokenSource', () => {
     expect(redact(sa.privateKey)).toBe('[redacted]');
     expect(redact(JSON.stringify({ private_key: sa.privateKey }))).toBe('{"private_key":"[redacted]"}');
     expect(redact.found(Buffer.from(`x${token}x`))).toBe(true);
+    // Nothing enumerable holds the token or the key (a provider object logged by mistake).
+    const visible = JSON.stringify({ ...ts, log: null });
+    expect(visible).not.toContain(token);
+    expect(visible).not.toContain('PRIVATE KEY');
     const all = lines.join('');
     expect(all).toContain('Google credentials ready');
     expect(all).not.toContain(token);

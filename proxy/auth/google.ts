@@ -54,13 +54,14 @@ export class GoogleTokenSource implements UpstreamAuth {
   /** Token requests started (status and tests). */
   fetches = 0;
   log: Logger | null = null;
-  private cached: Cached | null = null;
+  // Hard-private (#) fields: the token and key material never show up if this object is logged or serialised.
+  #cached: Cached | null = null;
   private inflight: Promise<Record<string, string>> | null = null;
-  private state: Promise<ClientState> | null = null;
+  #state: Promise<ClientState> | null = null;
   private who = 'Application Default Credentials';
-  private redact: Redact | null = null;
-  private secrets: string[] = [];
-  private readonly issued: string[] = [];
+  #redact: Redact | null = null;
+  #secrets: string[] = [];
+  readonly #issued: string[] = [];
   private readonly timeoutMs: number;
 
   constructor(private readonly opts: GoogleTokenSourceOptions) {
@@ -70,7 +71,7 @@ export class GoogleTokenSource implements UpstreamAuth {
   }
 
   headers(): Record<string, string> | Promise<Record<string, string>> {
-    const c = this.cached;
+    const c = this.#cached;
     if (c !== null) {
       const now = Date.now();
       if (now < c.refreshAt) return c.headers;
@@ -84,15 +85,15 @@ export class GoogleTokenSource implements UpstreamAuth {
   }
 
   invalidate(): void {
-    this.cached = null;
+    this.#cached = null;
     // A new client fetches a new token; the old one would hand back its cached one.
-    this.state = null;
+    this.#state = null;
   }
 
   bind(ctx: AuthBinding): void {
-    this.redact = ctx.redact;
+    this.#redact = ctx.redact;
     this.log = ctx.log;
-    for (const s of [...this.secrets, ...this.issued]) ctx.redact.add(s);
+    for (const s of [...this.#secrets, ...this.#issued]) ctx.redact.add(s);
   }
 
   async warm(): Promise<void> {
@@ -120,13 +121,13 @@ export class GoogleTokenSource implements UpstreamAuth {
   }
 
   private async obtain(): Promise<Record<string, string>> {
-    const pending = (this.state ??= this.createClient());
+    const pending = (this.#state ??= this.createClient());
     let state: ClientState;
     try {
       state = await pending;
     } catch (err) {
       // A file fixed since is read again on the next request.
-      if (this.state === pending) this.state = null;
+      if (this.#state === pending) this.#state = null;
       throw err;
     }
     if (!this.projectId && this.opts.needsProject) {
@@ -147,7 +148,7 @@ export class GoogleTokenSource implements UpstreamAuth {
     // Google tokens live an hour; assume less when the library does not say.
     const expiry = state.client.credentials.expiry_date ?? before + 30 * 60_000;
     const lifetime = Math.max(0, expiry - before);
-    this.cached = {
+    this.#cached = {
       headers,
       token: authorization.slice(7),
       refreshAt: expiry - Math.min(REFRESH_MARGIN_MS, lifetime / 2),
@@ -163,8 +164,8 @@ export class GoogleTokenSource implements UpstreamAuth {
     if (loaded) {
       this.who = `${loaded.who}, ${ref!.path}`;
       for (const s of loaded.secrets) {
-        if (!this.secrets.includes(s)) this.secrets.push(s);
-        this.redact?.add(s);
+        if (!this.#secrets.includes(s)) this.#secrets.push(s);
+        this.#redact?.add(s);
       }
     }
     // Loaded on first use: non-Google setups never pay for google-auth-library.
@@ -190,15 +191,15 @@ export class GoogleTokenSource implements UpstreamAuth {
   }
 
   private remember(token: string): void {
-    if (this.issued.includes(token)) return;
-    this.issued.push(token);
-    this.redact?.add(token);
-    if (this.issued.length > KEEP_TOKENS) this.redact?.remove(this.issued.shift()!);
+    if (this.#issued.includes(token)) return;
+    this.#issued.push(token);
+    this.#redact?.add(token);
+    if (this.#issued.length > KEEP_TOKENS) this.#redact?.remove(this.#issued.shift()!);
   }
 
   /** Any failure as the error the client sees, naming the credentials and what to do. */
   private describe(err: unknown): GatewayError {
-    const clean = (s: string) => (this.redact ? this.redact(s) : s);
+    const clean = (s: string) => (this.#redact ? this.#redact(s) : s);
     if (err instanceof GatewayError) return err;
     const message = err instanceof Error ? err.message : String(err);
     if (/could not load the default credentials/i.test(message)) {

@@ -215,8 +215,10 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
     defaultMaxOutputTokens: pc.maxOutputTokens ?? spec.defaultMaxOutputTokens,
     isReasoningModel: spec.isReasoningModel,
     chat: spec.chat ? { ...spec.chat, ...(pc.quirks ?? {}) } : undefined,
-    ...(spec.modelId ? { modelId: spec.modelId } : {}),
-    ...(google ? { vertex: google.settings, authHook: google.settings.credentials } : {}),
+    // Always present (maybe undefined), so every provider object has one shape for the hot path's reads.
+    modelId: spec.modelId,
+    authHook: google?.settings.credentials,
+    vertex: google?.settings,
   };
 }
 
