@@ -191,6 +191,8 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
   if (forwardClientAuth && !apiKey) keySource = 'client';
   if (google) {
     if (forwardClientAuth) throw new ConfigError(`providers.${id}.forwardClientAuth: ${spec.label} authenticates with Google credentials, not the client's key`);
+    const keyField = pc.apiKey ? 'apiKey' : pc.apiKeyEnv ? 'apiKeyEnv' : null;
+    if (keyField) throw new ConfigError(`providers.${id}.${keyField}: ${spec.label} authenticates with Google credentials (credentialsFile, $GOOGLE_APPLICATION_CREDENTIALS or Application Default Credentials), not an API key`);
     keySource = google.keySource;
   }
 

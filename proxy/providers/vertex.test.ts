@@ -80,6 +80,9 @@ describe('Vertex AI settings', () => {
     expect(errorOf(() => resolve({ providers: { openrouter: { apiKey: 'k', region: 'us-east5' } } }))).toBe('providers.openrouter.region: only Vertex AI providers take a region (OpenRouter does not)');
     expect(errorOf(() => resolve({ providers: { 'vertex-claude': {} } }, { CLOUD_ML_REGION: 'us-east5/../x' }))).toBe('$CLOUD_ML_REGION: "us-east5/../x" is not a region such as us-east5 or global');
     expect(errorOf(() => resolve({ providers: { 'vertex-claude': { forwardClientAuth: true } } }))).toContain("authenticates with Google credentials, not the client's key");
+    expect(errorOf(() => resolve({ providers: { 'vertex-claude': { apiKeyEnv: 'VERTEX_KEY' } } }))).toBe(
+      'providers.vertex-claude.apiKeyEnv: Vertex AI Claude authenticates with Google credentials (credentialsFile, $GOOGLE_APPLICATION_CREDENTIALS or Application Default Credentials), not an API key',
+    );
   });
 
   it('expands ~ in the credentials path', async () => {

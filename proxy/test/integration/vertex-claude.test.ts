@@ -1,9 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromDbRow } from '../../usage/ledger/index.js';
@@ -137,6 +139,37 @@ describe('Vertex AI Claude', () => {
     // One token for every request so far.
     expect(tokenRequestsOf(sa).length).toBe(1);
   });
+
+  it('completes the real Claude Code CLI\'s Bash round trip through the Vertex port', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sb-vertex-claude-home-'));
+    const before = vx.requests.length;
+    vx.next((_req, res) => sse(res, anthropicStream(toolUseEvents('claude-opus-4-5@20251101'))));
+    vx.next((req, res) => {
+      const last = req.body.messages[req.body.messages.length - 1];
+      const result = (last.content as Array<{ type: string; content?: unknown }>).find((b) => b.type === 'tool_result');
+      const text = typeof result?.content === 'string' ? result.content : JSON.stringify(result?.content);
+      return sse(res, anthropicStream(anthropicTextEvents(`vertex tool said ${text.trim()}`, 'claude-opus-4-5@20251101')));
+    });
+    try {
+      const { stdout } = await promisify(execFile)(resolve('node_modules/.bin/claude'), ['-p', 'Print a marker with Bash.', '--output-format', 'json', '--allowedTools', 'Bash'], {
+        cwd: dir,
+        timeout: 90_000,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ANTHROPIC_BASE_URL: gw.url('vertex-claude'), ANTHROPIC_API_KEY: 'sk-any', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1' },
+      });
+      const result = JSON.parse(stdout) as { result: string; is_error: boolean };
+      expect(result).toMatchObject({ is_error: false, result: 'vertex tool said vertex-ok' });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+    const first = vx.requests[before];
+    expect(first.url).toBe(`${BASE}/claude-opus-4-5@20251101:streamRawPredict`);
+    expect(bearerOf(first)).toBe(issuedTo(sa));
+    expect(first.headers['x-api-key']).toBeUndefined();
+    expect(first.headers['anthropic-beta']).toContain('claude-code-20250219');
+    expect(first.body).toMatchObject({ anthropic_version: 'vertex-2023-10-16', max_tokens: 64000, stream: true });
+    expect('model' in first.body).toBe(false);
+    expect(vx.requests.length).toBe(before + 2);
+  }, 120_000);
 
   it('sends a Claude Code turn with only the Vertex edits: the rest of the body is the client\'s bytes', async () => {
     const res = await postMessages(gw.url('vertex-claude'), fixtureRaw, { 'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14' });
