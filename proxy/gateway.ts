@@ -57,8 +57,12 @@ export class Gateway {
   readonly budget: BudgetTracker;
 
   /** `ledgerPath`: the ledger file (overrides usage.dbPath); null disables recording. `budgetClock`: the budget windows' clock (tests). */
-  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null; prices?: PriceBookOptions; budgetClock?: Clock } = {}) {
+  /** Obtain run-time credentials at start (default true; tests that count token requests turn it off). */
+  private readonly warmAuth: boolean;
+
+  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null; prices?: PriceBookOptions; budgetClock?: Clock; warmAuth?: boolean } = {}) {
     this.settings = settings;
+    this.warmAuth = opts.warmAuth ?? true;
     this.log = opts.logger ?? createLogger(settings.logLevel);
     this.client = new UpstreamClient(settings.timeouts);
     this.catalogs = new CatalogCache(this.client);
@@ -108,6 +112,8 @@ export class Gateway {
   /** Binds every port; if one cannot be bound, the ones already bound are closed again. */
   async start(): Promise<ListeningPort[]> {
     const redact = secretRedactor([...this.settings.providers.values()].map((p) => p.apiKey).concat(this.settings.clientApiKey));
+    // Run-time credentials (Google OAuth) register their tokens and key material with the redactor.
+    for (const p of this.settings.providers.values()) p.authHook?.bind?.({ redact, log: this.log });
     const startedAt = Date.now();
     // Saved strategy/priority are applied before the first request can be routed.
     this.admin = await prepareAdmin({ settings: this.settings, router: this.router, budget: this.budget, stateDir: this.stateDir, env: this.env, log: this.log, ports: () => this.listening });
@@ -134,6 +140,8 @@ export class Gateway {
       throw err;
     }
     this.health.start();
+    // In the background: a broken credentials setup shows in the log now, and the first request finds a token.
+    if (this.warmAuth) for (const p of this.settings.providers.values()) void p.authHook?.warm?.();
     return this.listening;
   }
 

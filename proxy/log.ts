@@ -18,15 +18,21 @@ export function createLogger(level: string): Logger {
   );
 }
 
-/** Replaces every configured secret in text with [redacted]; `found` tests a chunk without decoding it. */
+/**
+ * Replaces every configured secret in text with [redacted]; `found` tests a chunk without decoding it.
+ * `add`/`remove` register secrets obtained at run time (Google access tokens, key material).
+ */
 export interface Redact {
   (s: string): string;
   found(chunk: string | Buffer): boolean;
+  add(secret: string): void;
+  remove(secret: string): void;
 }
 
 export function secretRedactor(secrets: Array<string | undefined>): Redact {
-  const list = [...new Set(secrets.filter((s): s is string => !!s && s.length >= 6))];
-  const bytes = list.map((s) => Buffer.from(s));
+  // Parallel arrays, replaced (not mutated) on change so a check in progress sees one consistent list.
+  let list = [...new Set(secrets.filter((s): s is string => !!s && s.length >= 6))];
+  let bytes = list.map((s) => Buffer.from(s));
   const redact = ((s: string) => {
     let out = s;
     for (const secret of list) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
@@ -39,6 +45,17 @@ export function secretRedactor(secrets: Array<string | undefined>): Redact {
     }
     for (const b of bytes) if (chunk.indexOf(b) !== -1) return true;
     return false;
+  };
+  redact.add = (secret) => {
+    if (secret.length < 6 || list.includes(secret)) return;
+    list = [...list, secret];
+    bytes = [...bytes, Buffer.from(secret)];
+  };
+  redact.remove = (secret) => {
+    const i = list.indexOf(secret);
+    if (i === -1) return;
+    list = list.filter((_, j) => j !== i);
+    bytes = bytes.filter((_, j) => j !== i);
   };
   return redact;
 }

@@ -7,6 +7,7 @@ export const DEFAULTS = {
 
 /** Ports given to enabled providers when the config names none. */
 export const PROVIDER_PORTS: Record<string, number> = {
+  'vertex-claude': 8090,
   'github-models': 8092,
   openrouter: 8093,
   anthropic: 8094,
@@ -17,6 +18,6 @@ export const PROVIDER_PORTS: Record<string, number> = {
   aistudio: 8098,
 };
 export const ROUTER_PORT = 8080;
-/** 8090 and 8091 stay free for Vertex AI Claude and Gemini. */
+/** 8090 and 8091 stay free for Vertex AI Claude and Gemini (whatever other providers exist). */
 export const RESERVED_PORTS = [8090, 8091];
 export const FIRST_CUSTOM_PORT = 8100;

@@ -4,6 +4,8 @@ import { PRESETS, DEFAULT_ROUTER_ORDER } from '../providers/presets.js';
 import { resolveScenarioRoutes, type ScenarioRoutes } from '../router/scenario-routes.js';
 import { DEFAULT_LONG_CONTEXT_THRESHOLD } from '../router/scenario.js';
 import type { AuthScheme, CatalogFormat, ChatQuirks, DialectName, GeminiProviderSettings, ModelInfo, PriceSpec, ProviderSpec, Tier } from '../providers/types.js';
+import { rejectVertexFields, resolveVertex, type ResolvedVertex, type VertexSettings } from '../providers/vertex.js';
+import type { UpstreamAuth } from '../auth/types.js';
 import { DEFAULTS, FIRST_CUSTOM_PORT, PROVIDER_PORTS, RESERVED_PORTS, ROUTER_PORT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import type { ConfigFile, ProviderConfig } from './schema.js';
@@ -39,6 +41,12 @@ export interface ResolvedProvider {
   chat?: ChatQuirks;
   /** gemini dialect: model URL shape, countTokens body, model facts. */
   gemini?: GeminiProviderSettings;
+  /** The provider's own id for a requested name it recognises (router/model-map.ts). */
+  modelId?: (requested: string) => string | undefined;
+  /** Credentials obtained at run time (Google OAuth), added to every upstream request; absent for static keys. */
+  authHook?: UpstreamAuth;
+  /** Vertex AI region, API root and credentials (providers/vertex.ts). */
+  vertex?: VertexSettings;
 }
 
 export interface ResolvedPort {
@@ -139,13 +147,18 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
     throw new ConfigError(`providers.${id}.type: unknown provider type "${type}" (known: ${Object.keys(PRESETS).join(', ')})`);
   }
 
+  const label = pc.label ?? (id === type ? spec.label : `${spec.label} (${id})`);
+  let google: ResolvedVertex | null = null;
+  if (spec.vertex) google = resolveVertex(id, { ...spec, vertex: spec.vertex }, pc, env, label);
+  else rejectVertexFields(id, pc, spec.label);
+
   const alt = pc.dialect && pc.dialect !== spec.dialect && spec.alternate?.dialect === pc.dialect ? spec.alternate : undefined;
   if (pc.dialect && pc.dialect !== spec.dialect && !alt) {
     throw new ConfigError(`providers.${id}.dialect: ${spec.label} has no ${pc.dialect} API`);
   }
 
-  const envBase = firstEnv(env, spec.baseUrlEnv);
-  let baseUrl = pc.baseUrl ?? (envBase ? normaliseEnvUrl(envBase.name, envBase.value) : spec.baseUrl);
+  const envBase = google ? undefined : firstEnv(env, spec.baseUrlEnv);
+  let baseUrl = google?.settings.apiBase ?? pc.baseUrl ?? (envBase ? normaliseEnvUrl(envBase.name, envBase.value) : spec.baseUrl);
   if (alt && !pc.baseUrl) {
     // The alternate API lives under the provider's (possibly overridden) base URL.
     baseUrl = alt.baseUrl.startsWith(spec.baseUrl) ? baseUrl + alt.baseUrl.slice(spec.baseUrl.length) : alt.baseUrl;
@@ -180,11 +193,17 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
     return null;
   }
   if (forwardClientAuth && !apiKey) keySource = 'client';
+  if (google) {
+    if (forwardClientAuth) throw new ConfigError(`providers.${id}.forwardClientAuth: ${spec.label} authenticates with Google credentials, not the client's key`);
+    const keyField = pc.apiKey ? 'apiKey' : pc.apiKeyEnv ? 'apiKeyEnv' : null;
+    if (keyField) throw new ConfigError(`providers.${id}.${keyField}: ${spec.label} authenticates with Google credentials (credentialsFile, $GOOGLE_APPLICATION_CREDENTIALS or Application Default Credentials), not an API key`);
+    keySource = google.keySource;
+  }
 
   return {
     id,
     type,
-    label: pc.label ?? (id === type ? spec.label : `${spec.label} (${id})`),
+    label,
     dialect,
     baseUrl,
     path: alt?.path ?? spec.path,
@@ -204,6 +223,10 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
     isReasoningModel: spec.isReasoningModel,
     chat: spec.chat ? { ...spec.chat, ...(pc.quirks ?? {}) } : undefined,
     gemini: spec.gemini,
+    // Always present (maybe undefined), so every provider object has one shape for the hot path's reads.
+    modelId: spec.modelId,
+    authHook: google?.settings.credentials,
+    vertex: google?.settings,
   };
 }
 

@@ -1,23 +1,26 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { encodeBody } from '../protocol/anthropic/byte-strings.js';
 import { errorEvent, type GatewayError } from '../protocol/anthropic/errors.js';
-import type { ContentBlock, MessagesRequest } from '../protocol/anthropic/types.js';
-import { modelInfoFor } from '../router/model-map.js';
-import { ENVELOPE_MARKER, isEnvelope } from '../sessions/thinking-envelope.js';
-import type { UpstreamRequest } from '../upstream/client.js';
+import { upstreamErrorMessage, upstreamHttpError } from '../upstream/errors.js';
+import { passthroughBody } from './anthropic-body.js';
 import { AnthropicUsageScanner } from './anthropic-usage.js';
 import { baseHeaders, single } from './headers.js';
-import type { ClientSink, Dialect, Outcome, RequestContext, Responder, Target } from './types.js';
+import type { ClientSink, Dialect, Outcome, Responder, Target } from './types.js';
+import { vertexClaudeHttpError, vertexCountTokensRequest, vertexMessagesRequest } from './vertex-claude.js';
 
 // Passthrough to Anthropic and Anthropic-compatible servers: the body goes out
 // byte-for-byte unless something must change (model name, an output ceiling,
 // thinking blocks minted by another provider), and the response streams back as
 // it arrives, cut only at event boundaries so a failure can end it cleanly.
+// Vertex AI Claude (a provider with `vertex` settings) gets its URL, body and
+// headers from the Vertex shaper (dialects/vertex-claude.ts); its answers are the same.
 
 const FORWARDED = ['anthropic-version', 'anthropic-beta', 'user-agent', 'x-app', 'x-claude-code-session-id'];
 
 export const anthropicDialect: Dialect = {
   messagesRequest(ctx, target) {
+    const vertex = target.provider.vertex;
+    if (vertex !== undefined) return vertexMessagesRequest(ctx, target, vertex);
     return {
       url: target.provider.baseUrl + target.provider.path + ctx.query,
       method: 'POST',
@@ -31,10 +34,17 @@ export const anthropicDialect: Dialect = {
   },
 
   countTokensRequest(ctx, target) {
+    const vertex = target.provider.vertex;
+    if (vertex !== undefined) return vertexCountTokensRequest(ctx, target, vertex);
     const path = target.provider.countTokensPath;
     if (!path) return null;
     const body = ctx.body.model === target.model ? ctx.raw : encodeBody(JSON.stringify({ ...ctx.body, model: target.model }), ctx.byteStrings);
     return { url: target.provider.baseUrl + path + ctx.query, method: 'POST', headers: passthroughHeaders(target, ctx.headers), body };
+  },
+
+  httpError(status, headers, body, target, redact) {
+    if (target.provider.vertex !== undefined) return vertexClaudeHttpError(status, headers, body, target, redact);
+    return upstreamHttpError(status, headers, upstreamErrorMessage(body), target.provider.label, redact);
   },
 };
 
@@ -46,36 +56,6 @@ function passthroughHeaders(target: Target, client: IncomingHttpHeaders): Record
   }
   h['anthropic-version'] ??= '2023-06-01';
   return h;
-}
-
-/** The raw body when nothing must change; otherwise a re-serialised copy with only the needed edits. */
-export function passthroughBody(ctx: RequestContext, target: Target): Buffer | string {
-  const body = ctx.body;
-  const max = modelInfoFor(target.provider, target.model).maxOutputTokens;
-  const clamp = max !== undefined && body.max_tokens > max;
-  const foreignThinking = ctx.raw.includes(ENVELOPE_MARKER) && hasEnvelopeThinking(body);
-  if (body.model === target.model && !clamp && !foreignThinking) return ctx.raw;
-  const out: MessagesRequest = { ...body, model: target.model };
-  if (clamp) out.max_tokens = max;
-  // A turn left empty is dropped; the API merges the consecutive user turns around it.
-  if (foreignThinking) out.messages = body.messages.map(stripEnvelopeThinking).filter((m) => typeof m.content === 'string' || m.content.length > 0);
-  return encodeBody(JSON.stringify(out), ctx.byteStrings);
-}
-
-function hasEnvelopeThinking(body: MessagesRequest): boolean {
-  for (const m of body.messages) {
-    if (m.role !== 'assistant' || typeof m.content === 'string') continue;
-    for (const b of m.content) if (b.type === 'thinking' && isEnvelope(b.signature)) return true;
-  }
-  return false;
-}
-
-/** Thinking minted by a non-Anthropic provider cannot be verified by Anthropic: drop it, never forge. */
-function stripEnvelopeThinking(m: MessagesRequest['messages'][number]): MessagesRequest['messages'][number] {
-  if (m.role !== 'assistant' || typeof m.content === 'string') return m;
-  if (!m.content.some((b) => b.type === 'thinking' && isEnvelope(b.signature))) return m;
-  const content = m.content.filter((b: ContentBlock) => !(b.type === 'thinking' && isEnvelope(b.signature)));
-  return { ...m, content };
 }
 
 const RESPONSE_HEADERS = ['request-id', 'anthropic-organization-id'];

@@ -53,7 +53,7 @@ export const geminiDialect: Dialect = {
     }
   },
 
-  httpError(status, body, headers, target, redact) {
+  httpError(status, headers, body, target, redact) {
     return geminiError(status, body, headers, { label: target.provider.label, redact });
   },
 };

@@ -61,6 +61,7 @@ export interface Responder {
 }
 
 export interface Dialect {
+  /** Built after the provider's `authHook` (if any) has run: its headers are added to the result. */
   messagesRequest(ctx: RequestContext, target: Target): UpstreamRequest;
   responder(ctx: RequestContext, target: Target, sink: ClientSink): Responder;
   /** The upstream count_tokens request, or null to count locally. */
@@ -71,8 +72,9 @@ export interface Dialect {
    */
   countTokensResult?(body: Buffer): number | null;
   /**
-   * A non-2xx upstream answer as the client's error, for dialects whose error bodies carry
-   * more than upstream/errors.ts reads (Google's status names and RetryInfo). Absent: upstreamHttpError.
+   * A non-2xx upstream answer as the client's error (default: upstream/errors.ts
+   * upstreamHttpError). Null means the provider learned why it refused (an
+   * anthropic-beta value Vertex rejects): attempt() rebuilds and resends once.
    */
-  httpError?(status: number, body: string, headers: IncomingHttpHeaders, target: Target, redact: (s: string) => string): GatewayError;
+  httpError?(status: number, headers: IncomingHttpHeaders, body: string, target: Target, redact: (s: string) => string): GatewayError | null;
 }

@@ -2,6 +2,7 @@ import type { ResolvedProvider } from '../config/resolve.js';
 import { baseHeaders } from '../dialects/headers.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import { fetchGoogleCatalog } from './google-catalog.js';
+import { vertexPublisherModelUrl } from './vertex.js';
 
 // Models a provider offers, read from its own catalog endpoint (OpenAI-style
 // {data:[{id}]}, GitHub's bare array, Anthropic's list, Ollama's /v1/models,
@@ -52,6 +53,7 @@ export class CatalogCache {
 
   private async fetch(provider: ResolvedProvider): Promise<CatalogModel[]> {
     const req = catalogRequest(provider)!;
+    if (provider.authHook) Object.assign(req.headers, await provider.authHook.headers());
     if (provider.catalogFormat === 'google') return fetchGoogleCatalog(this.client, req, TIMEOUT_MS);
     const { status, json } = await this.client.getJson(req.url, req.headers, TIMEOUT_MS);
     if (status < 200 || status >= 300) throw new Error(`catalog HTTP ${status}`);
@@ -73,6 +75,20 @@ export function catalogRequest(provider: ResolvedProvider): { url: string; heade
   delete headers['content-type'];
   if (provider.dialect === 'anthropic') headers['anthropic-version'] = '2023-06-01';
   return { url, headers };
+}
+
+/**
+ * The GET a health probe sends: the model list, or for Vertex AI (which has no list)
+ * the Model Garden entry of the provider's sonnet-tier model. Neither spends tokens.
+ * Auth-hook headers are added by the caller.
+ */
+export function probeRequest(provider: ResolvedProvider): { url: string; headers: Record<string, string> } | null {
+  const catalog = catalogRequest(provider);
+  if (catalog || !provider.vertex) return catalog;
+  const headers = baseHeaders(provider, {});
+  delete headers['content-type'];
+  const model = provider.tiers.sonnet ?? Object.values(provider.tiers)[0];
+  return model ? { url: vertexPublisherModelUrl(provider.vertex, model), headers } : null;
 }
 
 export function parseCatalog(json: unknown): CatalogModel[] {

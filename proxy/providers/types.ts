@@ -123,6 +123,16 @@ export interface ProviderSpec {
   enableEnv?: string[];
   /** A base URL must come from config (generic compatible servers). */
   baseUrlRequired?: boolean;
+  /**
+   * The provider's own id for a requested model name it recognises (Vertex AI: a dated
+   * Claude id `claude-x-YYYYMMDD` is `claude-x@YYYYMMDD` there); undefined: the tiers apply.
+   */
+  modelId?: (requested: string) => string | undefined;
+  /**
+   * Google Vertex AI: URLs built from region and project, Google OAuth credentials
+   * (providers/vertex.ts). `publisher` is the Model Garden publisher of its models.
+   */
+  vertex?: { publisher: 'anthropic' | 'google' };
   /** The same provider reached through its other dialect, chosen with `dialect` in config. */
   alternate?: { dialect: DialectName; baseUrl: string; path: string; auth: AuthScheme; modelsPath?: string; countTokensPath?: string };
 }

@@ -37,6 +37,46 @@ const MAX_ERROR_BODY = 64 * 1024;
 const LINGER_MS = 1000;
 
 export function attempt(ctx: RequestContext, target: Target, sink: ResponseSink, deps: AttemptDeps, setCall: (c: UpstreamCall) => void): Promise<AttemptOutcome> {
+  const auth = target.provider.authHook;
+  // Static-key providers: straight to the exchange, no await and nothing allocated for auth.
+  if (auth === undefined) return exchange(ctx, target, sink, deps, setCall, undefined, true);
+  let pending: Record<string, string> | Promise<Record<string, string>>;
+  try {
+    pending = auth.headers();
+  } catch (err) {
+    return Promise.resolve(authFailure(err, target.provider.label));
+  }
+  // A fresh cached credential comes back synchronously; only a fetch is awaited.
+  if (!(pending instanceof Promise)) return exchange(ctx, target, sink, deps, setCall, pending, true);
+  return afterAuth(pending, ctx, target, sink, deps, setCall);
+}
+
+/** Waits for the provider's credentials, staying abortable (the client may leave meanwhile). */
+async function afterAuth(pending: Promise<Record<string, string>>, ctx: RequestContext, target: Target, sink: ResponseSink, deps: AttemptDeps, setCall: (c: UpstreamCall) => void): Promise<AttemptOutcome> {
+  let aborted: Error | null = null;
+  setCall({ abort: (reason) => void (aborted ??= reason ?? new Error('aborted')), pause() {}, resume() {} });
+  let authHeaders: Record<string, string>;
+  try {
+    authHeaders = await pending;
+  } catch (err) {
+    return authFailure(err, target.provider.label);
+  }
+  if (aborted) return { error: transportError(aborted, target.provider.label), responder: null, status: 0, headers: null, errorBody: null, kind: 'reset', ttfbMs: null };
+  return exchange(ctx, target, sink, deps, setCall, authHeaders, true);
+}
+
+/** No credentials: nothing was sent. A timeout is a timeout; anything else an HTTP-like failure of this provider. */
+function authFailure(err: unknown, label: string): AttemptOutcome {
+  const error = err instanceof GatewayError ? err : new GatewayError(500, `${label}: could not obtain credentials: ${(err as Error).message}`, { retryable: true });
+  return { error, responder: null, status: 0, headers: null, errorBody: null, kind: error.status === 504 ? 'timeout' : 'http', ttfbMs: null };
+}
+
+/**
+ * One request and its answer. `authHeaders` (from the provider's auth hook) are added
+ * to the built request; `mayResend` allows one rebuild-and-resend when the dialect
+ * learns from a refusal (Dialect.httpError returning null).
+ */
+function exchange(ctx: RequestContext, target: Target, sink: ResponseSink, deps: AttemptDeps, setCall: (c: UpstreamCall) => void, authHeaders: Record<string, string> | undefined, mayResend: boolean): Promise<AttemptOutcome> {
   const dialect = DIALECTS[target.provider.dialect];
   const label = target.provider.label;
   return new Promise((resolve) => {
@@ -58,6 +98,7 @@ export function attempt(ctx: RequestContext, target: Target, sink: ResponseSink,
       done(asGatewayError(err, label), null);
       return;
     }
+    if (authHeaders !== undefined) Object.assign(request.headers, authHeaders);
     const call = deps.client.send(request, {
       onResponse(s, h) {
         status = s;
@@ -94,9 +135,14 @@ export function attempt(ctx: RequestContext, target: Target, sink: ResponseSink,
         if (!responder) {
           const text = Buffer.concat(errBody).toString('utf8');
           errBody = [];
-          const h = headers ?? {};
-          const error = dialect.httpError ? dialect.httpError(status, text, h, target, deps.redact) : upstreamHttpError(status, h, upstreamErrorMessage(text), label, deps.redact);
-          done(error, null, 'http', text);
+          // A refused credential (revoked, rotated) is dropped so the next request fetches a new one.
+          if (status === 401) target.provider.authHook?.invalidate?.();
+          const mapped = dialect.httpError ? dialect.httpError(status, headers ?? {}, text, target, deps.redact) : upstreamHttpError(status, headers ?? {}, upstreamErrorMessage(text), label, deps.redact);
+          if (mapped === null && mayResend) {
+            resolve(exchange(ctx, target, sink, deps, setCall, authHeaders, false));
+            return;
+          }
+          done(mapped ?? upstreamHttpError(status, headers ?? {}, upstreamErrorMessage(text), label, deps.redact), null, 'http', text);
           return;
         }
         try {

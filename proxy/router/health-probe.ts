@@ -1,5 +1,5 @@
 import type { ResolvedProvider, Settings } from '../config/resolve.js';
-import { catalogRequest } from '../providers/catalog.js';
+import { probeRequest } from '../providers/catalog.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { RouterRuntime } from './runtime.js';
 
@@ -93,10 +93,12 @@ export class HealthProber {
 
   /** One provider's probe, not recorded. */
   async probe(provider: ResolvedProvider, signal?: AbortSignal): Promise<ProbeResult> {
-    const req = catalogRequest(provider);
+    const req = probeRequest(provider);
     if (!req) return { ok: true, latencyMs: 0, error: 'no models endpoint' };
     const t0 = performance.now();
     try {
+      // Credentials that cannot be had make the provider as unusable as a dead endpoint.
+      if (provider.authHook) Object.assign(req.headers, await provider.authHook.headers());
       const { status } = await this.client.probe(req.url, req.headers, this.timeoutMs, signal);
       const latencyMs = Math.round(performance.now() - t0);
       return status >= 500 ? { ok: false, latencyMs, status, error: `HTTP ${status}` } : { ok: true, latencyMs, status };
@@ -129,9 +131,9 @@ export class HealthProber {
   }
 }
 
-/** Only providers with a model-list endpoint are probed; the others are skipped (and say so in status). */
+/** Only providers with a model-list endpoint (or a Vertex Model Garden entry) are probed; the others are skipped (and say so in status). */
 export function probeable(provider: ResolvedProvider): boolean {
-  return !!provider.modelsPath;
+  return !!provider.modelsPath || !!provider.vertex;
 }
 
 /** A transport failure in plain words, for events and status. */

@@ -23,12 +23,15 @@ export function parseExplicitModel(model: string): { provider: string; model: st
 }
 
 /**
- * The upstream model a provider uses for a requested name: an exact override,
- * else the tier's model, else the name as given (a non-Claude name the user chose).
+ * The upstream model a provider uses for a requested name: an exact override, else
+ * the provider's own id for a name it knows (Vertex's `claude-x@date`), else the
+ * tier's model, else the name as given (a non-Claude name the user chose).
  */
 export function upstreamModelFor(provider: ResolvedProvider, requested: string): string {
   const exact = provider.modelMap[requested];
   if (exact) return exact;
+  const own = provider.modelId?.(requested);
+  if (own) return own;
   const tier = tierOf(requested);
   if (tier) {
     const mapped = provider.tiers[tier];

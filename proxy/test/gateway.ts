@@ -29,7 +29,7 @@ export interface RunningGateway {
  * the same reason as the probes. `budgetClock` drives the budget windows (a fake
  * clock lets a test start a new hour).
  */
-export async function startGateway(config: ConfigFile, env: Env = {}, opts: { healthProbes?: HealthProberOptions; stateDir?: string; prices?: PriceBookOptions; logger?: Logger; budgetClock?: Clock } = {}): Promise<RunningGateway> {
+export async function startGateway(config: ConfigFile, env: Env = {}, opts: { healthProbes?: HealthProberOptions; stateDir?: string; prices?: PriceBookOptions; logger?: Logger; budgetClock?: Clock; warmAuth?: boolean } = {}): Promise<RunningGateway> {
   const parsed = ConfigSchema.parse({
     ...config,
     ports: config.ports ?? [{ port: 0, use: 'router' }, ...Object.keys(config.providers ?? {}).map((id) => ({ port: 0, use: id }))],
@@ -39,7 +39,7 @@ export async function startGateway(config: ConfigFile, env: Env = {}, opts: { he
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-state-'));
   const dropState = () => opts.stateDir === undefined && rmSync(stateDir, { recursive: true, force: true });
   // The usage ledger lives in the temp state dir too: tests never write to the real home.
-  const gateway = new Gateway(settings, { logger: opts.logger ?? pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env, ledgerPath: join(stateDir, 'usage.db'), prices: opts.prices ?? { fetch: false }, budgetClock: opts.budgetClock });
+  const gateway = new Gateway(settings, { logger: opts.logger ?? pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env, ledgerPath: join(stateDir, 'usage.db'), prices: opts.prices ?? { fetch: false }, budgetClock: opts.budgetClock, warmAuth: opts.warmAuth });
   const ports = await gateway.start().catch((err: unknown) => {
     dropState();
     throw err;

@@ -20,8 +20,20 @@ export function countTokensRoute(app: FastifyInstance, lc: ListenerContext): voi
     const [target] = planTargets(lc.settings, lc.port, body.model, headerProvider(request), lc.router.priority);
     const ctx = requestContext(request, raw, body, false, false);
     const dialect = DIALECTS[target.provider.dialect];
-    const upstream = dialect.countTokensRequest(ctx, target);
     reply.header('x-switchboard-provider', target.provider.id);
+    let upstream = null;
+    const auth = target.provider.authHook;
+    if (auth === undefined) upstream = dialect.countTokensRequest(ctx, target);
+    else {
+      // Credentials first (they may also settle the project a Vertex URL names); none: count locally.
+      try {
+        const authHeaders = await auth.headers();
+        upstream = dialect.countTokensRequest(ctx, target);
+        if (upstream) Object.assign(upstream.headers, authHeaders);
+      } catch (err) {
+        lc.log.debug({ provider: target.provider.id, err: lc.redact((err as Error).message) }, 'no credentials for upstream count_tokens; counting locally');
+      }
+    }
     if (upstream) {
       const abort = new AbortController();
       reply.raw.on('close', () => abort.abort());
