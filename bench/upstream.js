@@ -149,7 +149,10 @@ const server = createServer((req, res) => {
     }
     stats.requests++;
     const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-    const stream = r.stream ?? body.indexOf(STREAM_FLAG) !== -1;
+    // Scanned for every kind, Gemini's too (its path says whether it streams): the same
+    // per-request work on every route keeps the dialects' direct baselines comparable.
+    const flagged = body.indexOf(STREAM_FLAG) !== -1;
+    const stream = r.stream ?? flagged;
     const kind = `${r.kind}${stream ? '-stream' : ''}`;
     stats.lastBodyBytes[kind] = size;
     lastBodies[kind] = body;
