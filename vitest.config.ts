@@ -1,10 +1,17 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
+// Three projects: the gateway's tests (node, forks), the window's unit tests
+// (React components and stores in happy-dom), and the window's end-to-end test
+// (node: a real gateway and headless Chromium through playwright-core).
 export default defineConfig({
   test: {
-    include: ['proxy/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'proxy', include: ['proxy/**/*.test.ts'], pool: 'forks', environment: 'node' } },
+      { extends: true, plugins: [react()], test: { name: 'renderer', include: ['renderer/src/**/*.test.{ts,tsx}', 'renderer/scripts/**/*.test.ts'], environment: 'happy-dom' } },
+      { extends: true, test: { name: 'ui-e2e', include: ['renderer/e2e/**/*.test.ts'], pool: 'forks', environment: 'node', testTimeout: 120_000, hookTimeout: 180_000 } },
+    ],
   },
 });
