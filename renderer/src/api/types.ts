@@ -1,0 +1,283 @@
+// Wire types of the admin API, as the gateway sends them (README "Admin API",
+// "Usage API", "Budgets", "Prices"; /work/ui-contract.md for /api/providers).
+// Kept here rather than imported from proxy/ so the window's bundle never pulls
+// in gateway code.
+
+export type StrategyName = 'priority' | 'cost' | 'performance' | 'availability' | 'intelligent';
+export const STRATEGY_ORDER: readonly StrategyName[] = ['priority', 'cost', 'performance', 'availability', 'intelligent'];
+export type CircuitState = 'closed' | 'open' | 'half-open';
+export type Health = 'healthy' | 'degraded' | 'rate-limited' | 'cooling-down' | 'down' | 'unknown';
+export type Tier = 'opus' | 'sonnet' | 'haiku';
+
+export interface PortInfo {
+  port: number;
+  /** 'router' or a provider id. */
+  use: string;
+  url: string;
+}
+
+export interface ProviderStatus {
+  id: string;
+  label: string;
+  dialect: string;
+  ports: Array<{ port: number; use: string }>;
+  priorityIndex: number | null;
+  health: Health;
+  circuit: CircuitState;
+  breaker: { state: CircuitState; consecutiveFailures: number; failures: number; samples: number; errorRate: number | null; openUntil: number | null; probesInFlight: number };
+  rateLimit: { headroom: number | null; resetAt: number | null; blockedUntil: number | null; low?: boolean };
+  limits: Array<{ name: string; limit: number | null; remaining: number | null; resetAt: number | null; observedAt: number }>;
+  latency: { ewmaMs: number | null; ttftEwmaMs: number | null; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null };
+  successRate: number | null;
+  samples: number;
+  cooldownUntil: number | null;
+  probe: { ok: boolean; latencyMs: number; status?: number; error?: string; at: number } | null;
+}
+
+export interface GatewayState {
+  version: string;
+  strategy: StrategyName;
+  strategies: Record<StrategyName, string>;
+  priority: string[];
+  ports: PortInfo[];
+  providers: ProviderStatus[];
+}
+
+export interface Routing {
+  strategy: StrategyName;
+  priority: string[];
+}
+
+// ---- events (GET /api/events) ----
+
+interface EventBase {
+  id: number;
+  at: number;
+  reason: string;
+}
+export type GatewayEvent = EventBase &
+  (
+    | { type: 'route'; port: number; provider: string; model: string; strategy: string; scenario: string }
+    | { type: 'failover'; from: string; to: string | null; status: number }
+    | { type: 'retry'; provider: string; status: number; delayMs: number }
+    | { type: 'circuit'; provider: string; state: CircuitState }
+    | { type: 'cooldown'; provider: string; until: number }
+    | { type: 'health'; provider: string; ok: boolean }
+    | { type: 'strategy'; strategy: StrategyName }
+    | { type: 'priority'; priority: string[] }
+    | { type: 'reset' }
+    | { type: 'budget'; window: 'hour' | 'day'; threshold: number; spentUsd: number; limitUsd: number; resetsAt: number; action: string; downgradeTo?: string }
+  );
+export type EventType = GatewayEvent['type'];
+export const EVENT_TYPES: readonly EventType[] = ['route', 'failover', 'retry', 'circuit', 'cooldown', 'health', 'strategy', 'priority', 'reset', 'budget'];
+
+// ---- providers (new endpoints) ----
+
+export interface ModelTiers {
+  opus: string;
+  sonnet: string;
+  haiku: string;
+}
+
+export interface ProviderView {
+  id: string;
+  type: string;
+  label: string;
+  dialect: string;
+  enabled: boolean;
+  source: 'config' | 'env' | 'ui';
+  baseUrl: string;
+  port: number | null;
+  running: boolean;
+  models: ModelTiers;
+  modelMap: Record<string, string>;
+  key: { set: boolean; hint: string | null; env: string | null };
+  google?: { region: string; project: string; credentialsFile: string };
+}
+
+export interface PresetView {
+  type: string;
+  label: string;
+  dialect: string;
+  needsKey: boolean;
+  keyEnv: string[];
+  defaultBaseUrl: string;
+  defaultModels: ModelTiers;
+  defaultPort: number | null;
+  fields: string[];
+  docs: string;
+}
+
+export interface ProvidersResponse {
+  providers: ProviderView[];
+  presets: PresetView[];
+}
+
+/** POST /api/providers and PUT /api/providers/:id. `apiKey`: absent keeps, "" clears, a string sets. */
+export interface ProviderBody {
+  id?: string;
+  type?: string;
+  apiKey?: string;
+  baseUrl?: string;
+  models?: Partial<ModelTiers>;
+  modelMap?: Record<string, string>;
+  port?: number | null;
+  region?: string;
+  project?: string;
+  credentialsFile?: string;
+  label?: string;
+}
+
+export interface TestResult {
+  ok: boolean;
+  latencyMs: number;
+  status: number | null;
+  model: string;
+  error?: { type: string; message: string };
+}
+
+// ---- usage ----
+
+export interface UsageTotals {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+  unknownCostRequests: number;
+  providerCostUsd: number;
+  providerCostRequests: number;
+  driftUsd: number;
+  driftRequests: number;
+  referenceCostUsd: number;
+  savingsUsd: number;
+  avgLatencyMs: number | null;
+  avgTtftMs: number | null;
+}
+
+export interface RangeOut {
+  from: number;
+  to: number;
+  fromIso: string;
+  toIso: string;
+  tz: string;
+}
+
+export interface SummaryResult {
+  range: RangeOut;
+  totals: UsageTotals;
+  latency: { sample: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; ttftP50Ms: number | null; ttftP95Ms: number | null };
+}
+
+export type Bucket = 'hour' | 'day' | 'week';
+export type GroupBy = 'provider' | 'model' | 'requestedModel' | 'port' | 'session' | 'project';
+
+export interface SeriesResult {
+  range: RangeOut;
+  bucket: Bucket;
+  groupBy: GroupBy | null;
+  groups: Array<{ key: string | number | null; totals: UsageTotals }>;
+  other: { groups: number; totals: UsageTotals } | null;
+  buckets: Array<{ start: number; end: number; label: string; totals: UsageTotals; groups: Array<UsageTotals | null>; other: UsageTotals | null }>;
+}
+
+export interface BreakdownRow {
+  key: string | number | null;
+  totals: UsageTotals;
+  firstTs: number | null;
+  lastTs: number | null;
+  project?: string | null;
+}
+
+export interface BreakdownResult {
+  groupBy: GroupBy;
+  limit: number;
+  offset: number;
+  totalGroups: number;
+  rows: BreakdownRow[];
+}
+
+export interface RequestRow {
+  id: number;
+  time: string;
+  ts: number;
+  requestId: string | null;
+  sessionId: string | null;
+  project: string | null;
+  port: number;
+  provider: string | null;
+  requestedModel: string;
+  upstreamModel: string | null;
+  scenario: string | null;
+  strategy: string | null;
+  attempts: number;
+  fallbackPath: string | null;
+  status: number;
+  errorType: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cacheReadTokens: number | null;
+  cacheWriteTokens: number | null;
+  costUsd: number | null;
+  providerCostUsd: number | null;
+  costDrift: number | null;
+  referenceCostUsd: number | null;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  stream: boolean;
+  savingsUsd: number | null;
+}
+
+export interface RequestDetail extends RequestRow {
+  attemptsPath: Array<{ provider: string; status: number | null }>;
+}
+
+export interface RequestsResult {
+  rows: RequestRow[];
+  hasMore: boolean;
+  nextBefore: number | null;
+  newestId: number | null;
+}
+
+export interface BudgetWindow {
+  window: 'hour' | 'day';
+  limitUsd: number | null;
+  spentUsd: number;
+  percent: number | null;
+  state: 'off' | 'ok' | 'warning' | 'exceeded';
+  unpricedRequests: number;
+  startedAt: number;
+  resetsAt: number;
+}
+
+export interface BudgetStatus {
+  hourlyUsd: number | null;
+  dailyUsd: number | null;
+  action: 'alert' | 'block' | 'downgrade';
+  downgradeTo: 'haiku' | 'cheapest';
+  inForce: 'block' | 'downgrade' | null;
+  windows: BudgetWindow[];
+}
+
+export type BudgetChange = Partial<Pick<BudgetStatus, 'hourlyUsd' | 'dailyUsd' | 'action' | 'downgradeTo'>>;
+
+export interface ProviderPrices {
+  id: string;
+  type: string;
+  label: string;
+  models: Array<{ model: string; uses: string[]; origin: string; source: string | null; price: { inputPerM: number; outputPerM: number } | null }>;
+}
+
+/** Query parameters shared by the usage endpoints. */
+export interface UsageParams {
+  from?: string | number;
+  to?: string | number;
+  tz?: string;
+  provider?: string;
+  model?: string;
+  port?: number;
+  session?: string;
+  project?: string;
+}
