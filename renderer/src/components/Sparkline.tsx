@@ -27,7 +27,7 @@ export function sparkPoints(values: number[], width: number, height: number, pad
 export function Sparkline({ values, width = 160, height = 36, label, format = String }: SparklineProps) {
   if (values.length === 0) {
     return (
-      <svg className="sparkline sparkline--empty" width={width} height={height} role="img" aria-label={`${label}: no data yet`}>
+      <svg className="sparkline sparkline--empty" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}: no data yet`}>
         <line x1="2" x2={width - 2} y1={height / 2} y2={height / 2} />
       </svg>
     );
@@ -39,7 +39,7 @@ export function Sparkline({ values, width = 160, height = 36, label, format = St
   const lastPt = pts.split(' ').pop()!.split(',');
   return (
     <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}: latest ${format(last)}, range ${format(min)} to ${format(max)}`}>
-      <polyline points={pts} fill="none" />
+      <polyline points={pts} fill="none" vectorEffect="non-scaling-stroke" />
       <circle cx={lastPt[0]} cy={lastPt[1]} r="2.5" />
     </svg>
   );

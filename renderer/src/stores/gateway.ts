@@ -33,9 +33,18 @@ export const useGateway = create<GatewayStore>((set, get) => ({
     }
   },
   async setStrategy(strategy) {
-    const routing = await api().putRouting({ strategy });
-    const s = get().state;
-    if (s) set({ state: { ...s, strategy: routing.strategy, priority: routing.priority } });
+    // Optimistic: the choice shows at once, and is put back if the gateway refuses it.
+    const before = get().state;
+    if (before) set({ state: { ...before, strategy } });
+    try {
+      const routing = await api().putRouting({ strategy });
+      const s = get().state;
+      if (s) set({ state: { ...s, strategy: routing.strategy, priority: routing.priority } });
+    } catch (err) {
+      const s = get().state;
+      if (s && before) set({ state: { ...s, strategy: before.strategy } });
+      throw err;
+    }
     void get().load();
   },
   async setPriority(priority) {

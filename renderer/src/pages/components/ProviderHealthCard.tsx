@@ -36,14 +36,18 @@ export function ProviderHealthCard({ p, rows, now }: { p: ProviderStatus; rows: 
         <h2 id={`health-${p.id}`}>{p.label}</h2>
         <StatusLight state={p.health} />
       </div>
-      <div className="spread">
-        <Sparkline values={lat} label={`Latency of ${p.label}'s last ${lat.length} requests`} format={ms} width={180} height={40} />
-        <div className="small" style={{ textAlign: 'right' }}>
-          <div>
-            p50 <strong>{ms(p.latency.p50Ms)}</strong> · p95 <strong>{ms(p.latency.p95Ms)}</strong>
-          </div>
-          <div className="muted">first token {ms(p.latency.ttftEwmaMs)}</div>
-        </div>
+      <p className="muted small">Latency of the last {lat.length || ''} requests</p>
+      <Sparkline values={lat} label={`Latency of ${p.label}'s last ${lat.length} requests`} format={ms} width={300} height={44} />
+      <div className="row small" style={{ gap: '1rem', marginTop: '0.25rem' }}>
+        <span>
+          p50 <strong>{ms(p.latency.p50Ms)}</strong>
+        </span>
+        <span>
+          p95 <strong>{ms(p.latency.p95Ms)}</strong>
+        </span>
+        <span>
+          first token <strong>{ms(p.latency.ttftEwmaMs)}</strong>
+        </span>
       </div>
       <dl className="kv" style={{ marginTop: '0.75rem' }}>
         <dt>Error rate</dt>

@@ -1,0 +1,193 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { existsSync, readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type RunningGateway } from '../../proxy/test/gateway.js';
+import { completion, json, ScriptedUpstream } from '../../proxy/test/upstream.js';
+import { CHROMIUM, ensureUiBuilt, launchBrowser, serveUi, shotsDir, type UiServer } from './harness.js';
+
+// The Switchboard window as a new user meets it: a real headless gateway with two
+// scripted OpenAI-compatible upstreams, the built UI in headless Chromium, requests
+// sent with @anthropic-ai/sdk, and every page checked as it updates live through
+// the event stream. Screenshots of every page, light and dark, go to
+// test-results/ui/*.png.
+
+const PAGES = ['overview', 'providers', 'routing', 'health', 'costs', 'requests'] as const;
+const ALPHA_KEY = 'sk-alpha-secret-1234';
+const BETA_KEY = 'sk-beta-secret-5678';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`ui-e2e skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set SWITCHBOARD_CHROMIUM)`);
+
+const ok = (prompt: number, out: number, text = 'ok') => (_req: unknown, res: ServerResponse) =>
+  json(res, 200, completion({ content: text }, 'stop', { prompt_tokens: prompt, completion_tokens: out, total_tokens: prompt + out }));
+
+describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)', () => {
+  let alpha: ScriptedUpstream;
+  let beta: ScriptedUpstream;
+  let gw: RunningGateway;
+  let ui: UiServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let token: string;
+  let providersApi = false;
+  const problems: string[] = [];
+  const sdk = () => new Anthropic({ baseURL: gw.url('router'), apiKey: 'any', maxRetries: 0 });
+  const send = (n = 1) =>
+    Promise.all(Array.from({ length: n }, () => sdk().messages.create({ model: 'claude-sonnet-5-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })));
+  const go = async (name: (typeof PAGES)[number]) => {
+    await page.locator(`nav a[href="#/${name}"]`).click();
+    await page.locator('h1#page-title').filter({ hasText: new RegExp(`^${name}$`, 'i') }).waitFor();
+  };
+  const shot = (name: string) => page.screenshot({ path: join(shotsDir(), `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    ensureUiBuilt();
+    alpha = await ScriptedUpstream.start();
+    beta = await ScriptedUpstream.start();
+    alpha.otherwise(ok(1200, 300, 'from alpha'));
+    beta.otherwise(ok(1200, 300, 'from beta'));
+    gw = await startGateway({
+      providers: {
+        alpha: { type: 'openai-compatible', label: 'Alpha Cloud', baseUrl: alpha.url, apiKey: ALPHA_KEY, models: { opus: 'alpha-large', sonnet: 'alpha-large', haiku: 'alpha-small' }, price: { inputPerM: 3, outputPerM: 15 } },
+        beta: { type: 'openai-compatible', label: 'Beta Models', baseUrl: beta.url, apiKey: BETA_KEY, models: { opus: 'beta-large', sonnet: 'beta-large', haiku: 'beta-small' }, price: { inputPerM: 0.2, outputPerM: 0.8 } },
+      },
+      router: { order: ['alpha', 'beta'], strategy: 'priority', scenarios: { background: 'beta,beta-small' } },
+    });
+    token = gw.gateway.admin!.token.value;
+    providersApi = (await fetch(gw.url('router') + '/api/providers', { headers: { authorization: `Bearer ${token}` } })).status !== 404;
+    if (!providersApi) console.warn('ui-e2e: this gateway has no /api/providers yet; the add-provider steps are skipped');
+    ui = await serveUi(gw.url('router'));
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, colorScheme: 'light' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // Failed loads are judged by URL below (the console line does not say which); everything else is a problem.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+    });
+    page.on('response', (r) => {
+      const path = new URL(r.url()).pathname;
+      // A gateway without the provider endpoints answers 404 there; the page then shows what /api/state knows.
+      const expected = r.status() === 404 && !providersApi && /^\/api\/providers/.test(path);
+      if (r.status() >= 400 && !expected) problems.push(`HTTP ${r.status()} ${r.request().method()} ${path}`);
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await ui?.close();
+    await gw?.close();
+    await alpha?.close();
+    await beta?.close();
+  });
+
+  it('opens from the login link, keeps the token out of the address bar, and shows the base URL', async () => {
+    await page.goto(`${ui.origin}/ui/#token=${token}`);
+    await page.locator('h1#page-title', { hasText: 'Overview' }).waitFor();
+    expect(page.url()).not.toContain(token);
+    expect(await page.evaluate(() => sessionStorage.getItem('switchboard.adminToken'))).toBe(token);
+    await expect.poll(() => page.getByTestId('base-url').textContent()).toBe(gw.url('router'));
+    await page.getByText('Updates: Live').waitFor();
+    // Every port is listed with its provider.
+    for (const use of ['alpha', 'beta']) await page.getByTestId(`port-${gw.ports.find((p) => p.use === use)!.port}`).waitFor();
+    await shot('overview-before-traffic');
+  });
+
+  it('Providers: lists the providers without their keys', async () => {
+    await go('providers');
+    await page.getByText('Alpha Cloud').first().waitFor();
+    const html = await page.content();
+    expect(html).not.toContain(ALPHA_KEY);
+    expect(html).not.toContain(BETA_KEY);
+  });
+
+  it('Requests: requests sent with the SDK appear live, with a detail view that shows no key', async () => {
+    await go('requests');
+    const replies = await send(3);
+    expect(replies.map((r) => (r.content[0] as { text: string }).text)).toEqual(['from alpha', 'from alpha', 'from alpha']);
+    const rows = page.getByTestId('requests-table').locator('tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => rows.first().textContent()).toContain('alpha');
+    await rows.first().getByRole('button').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Upstream model').waitFor();
+    expect(await dialog.textContent()).toContain('alpha-large');
+    expect(await page.content()).not.toContain(ALPHA_KEY);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('Overview: spend today and requests per minute update from the event stream', async () => {
+    await go('overview');
+    const alphaPort = gw.ports.find((p) => p.use === 'router')!.port;
+    await expect.poll(async () => page.getByTestId(`port-${alphaPort}`).textContent(), { timeout: 15_000 }).toMatch(/\$0\.0[1-9]|\$0\.[1-9]/);
+    await send(2);
+    // 5 requests in the last 5 minutes on the router port: 1.0 per minute.
+    await expect.poll(async () => page.getByTestId(`port-${alphaPort}`).textContent(), { timeout: 15_000 }).toContain('1.0');
+    await shot('overview-light');
+  });
+
+  it('Health: latency sparkline, error rate, and a failover with its reason', async () => {
+    await go('health');
+    const card = page.getByTestId('health-alpha');
+    await card.locator('svg.sparkline polyline').waitFor();
+    alpha.next((_req, res) => json(res, 500, { error: { message: 'alpha is having a bad day' } }));
+    const [reply] = await send(1);
+    expect((reply.content[0] as { text: string }).text).toBe('from beta');
+    const incidents = page.locator('#incidents-title').locator('..').locator('..');
+    await expect.poll(() => incidents.textContent(), { timeout: 15_000 }).toMatch(/failover/i);
+    expect(await incidents.textContent()).toContain('alpha');
+    await expect.poll(() => page.getByTestId('error-rate-alpha').textContent(), { timeout: 15_000 }).not.toMatch(/^0 %/);
+    await shot('health-light');
+  });
+
+  it('Routing: switching the strategy to cost sends the next request to the cheaper provider', async () => {
+    await go('routing');
+    await page.getByRole('radio', { name: /cost/i }).check();
+    await expect.poll(async () => (await (await fetch(gw.url('router') + '/api/routing', { headers: { authorization: `Bearer ${token}` } })).json()).strategy).toBe('cost');
+    const [reply] = await send(1);
+    expect((reply.content[0] as { text: string }).text).toBe('from beta');
+    await expect.poll(() => page.getByTestId('last-route').textContent(), { timeout: 10_000 }).toMatch(/Beta Models.*cost/);
+    // Keyboard reorder of the fallback chain: move beta up, save.
+    await page.getByRole('button', { name: 'Move Beta Models up' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Move Beta Models down');
+    await page.getByRole('button', { name: 'Save order' }).click();
+    await expect.poll(async () => (await (await fetch(gw.url('router') + '/api/routing', { headers: { authorization: `Bearer ${token}` } })).json()).priority).toEqual(['beta', 'alpha']);
+    await page.getByText('beta,beta-small').waitFor();
+    await shot('routing-light');
+  });
+
+  it('Costs: the chart and savings update, and the export downloads a CSV of every request', async () => {
+    await go('costs');
+    await page.locator('[data-testid="cost-chart"] .recharts-bar-rectangle').first().waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.getByTestId('savings').textContent()).toMatch(/\$\d/);
+    const before = await page.locator('[data-testid="cost-chart"] .recharts-bar-rectangle').count();
+    expect(before).toBeGreaterThan(0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv.trim().split(/\r\n/);
+    expect(lines[0]).toContain('provider');
+    expect(lines.length - 1).toBe(7); // 3 + 2 + 1 failover + 1 after the switch
+    expect(csv).not.toContain(ALPHA_KEY);
+    await shot('costs-light');
+  });
+
+  it('every page, light and dark, renders without errors (screenshots in test-results/ui)', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const name of PAGES) {
+        await go(name);
+        if (name === 'costs') await page.locator('[data-testid="cost-chart"] .recharts-bar-rectangle').first().waitFor();
+        await page.waitForTimeout(150);
+        await shot(`${name}-${scheme}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
