@@ -10,7 +10,7 @@ export default defineConfig({
     hookTimeout: 20_000,
     projects: [
       { extends: true, test: { name: 'proxy', include: ['proxy/**/*.test.ts'], pool: 'forks', environment: 'node' } },
-      { extends: true, plugins: [react()], test: { name: 'renderer', include: ['renderer/src/**/*.test.{ts,tsx}', 'renderer/scripts/**/*.test.ts'], environment: 'happy-dom' } },
+      { extends: true, plugins: [react()], test: { name: 'renderer', include: ['renderer/src/**/*.test.{ts,tsx}', 'renderer/scripts/**/*.test.ts'], environment: 'happy-dom', setupFiles: ['renderer/src/test/setup.ts'] } },
       { extends: true, test: { name: 'ui-e2e', include: ['renderer/e2e/**/*.test.ts'], pool: 'forks', environment: 'node', testTimeout: 120_000, hookTimeout: 180_000 } },
     ],
   },

@@ -6,7 +6,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../proxy/test/gateway.js';
 import { completion, json, ScriptedUpstream } from '../../proxy/test/upstream.js';
-import { CHROMIUM, ensureUiBuilt, launchBrowser, serveUi, shotsDir, type UiServer } from './harness.js';
+import { measure } from '../scripts/size-check.mjs';
+import { CHROMIUM, DIST, ensureUiBuilt, launchBrowser, serveUi, shotsDir, type UiServer } from './harness.js';
 
 // The Switchboard window as a new user meets it: a real headless gateway with two
 // scripted OpenAI-compatible upstreams, the built UI in headless Chromium, requests
@@ -22,6 +23,17 @@ if (!hasChromium) console.warn(`ui-e2e skipped: no Chromium at ${CHROMIUM} (apt-
 
 const ok = (prompt: number, out: number, text = 'ok') => (_req: unknown, res: ServerResponse) =>
   json(res, 200, completion({ content: text }, 'stop', { prompt_tokens: prompt, completion_tokens: out, total_tokens: prompt + out }));
+
+describe('the window build', () => {
+  it('initial JavaScript is at most 300 KB gzipped; the chart library is only in lazy chunks', () => {
+    ensureUiBuilt();
+    const r = measure(DIST);
+    expect(r.total).toBeGreaterThan(10_000);
+    expect(r.total).toBeLessThanOrEqual(300 * 1024);
+    expect(r.lazy.some((c) => /Costs-/.test(c.file))).toBe(true);
+    for (const c of r.initial) expect(readFileSync(join(DIST, c.file), 'utf8')).not.toContain('recharts-bar-rectangle');
+  }, 180_000);
+});
 
 describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)', () => {
   let alpha: ScriptedUpstream;
