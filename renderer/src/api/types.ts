@@ -66,10 +66,12 @@ export type GatewayEvent = EventBase &
     | { type: 'strategy'; strategy: StrategyName }
     | { type: 'priority'; priority: string[] }
     | { type: 'reset' }
+    /** Providers or ports changed through the admin API. */
+    | { type: 'config'; providers: string[] }
     | { type: 'budget'; window: 'hour' | 'day'; threshold: number; spentUsd: number; limitUsd: number; resetsAt: number; action: string; downgradeTo?: string }
   );
 export type EventType = GatewayEvent['type'];
-export const EVENT_TYPES: readonly EventType[] = ['route', 'failover', 'retry', 'circuit', 'cooldown', 'health', 'strategy', 'priority', 'reset', 'budget'];
+export const EVENT_TYPES: readonly EventType[] = ['route', 'failover', 'retry', 'circuit', 'cooldown', 'health', 'strategy', 'priority', 'reset', 'budget', 'config'];
 
 // ---- providers (new endpoints) ----
 
@@ -86,20 +88,28 @@ export interface ProviderView {
   dialect: string;
   enabled: boolean;
   source: 'config' | 'env' | 'ui';
+  /** Changed through the API (saved in the state dir). */
+  edited?: boolean;
   baseUrl: string;
   port: number | null;
   running: boolean;
   models: ModelTiers;
   modelMap: Record<string, string>;
-  key: { set: boolean; hint: string | null; env: string | null };
+  key: { set: boolean; hint: string | null; env: string | null; source?: string };
   google?: { region: string; project: string; credentialsFile: string };
+  /** Why it is not in use, in plain words; null when it is. */
+  problem?: string | null;
 }
 
 export interface PresetView {
   type: string;
   label: string;
   dialect: string;
+  /** The dialects it can be reached in (the first is the default). */
+  dialects?: string[];
   needsKey: boolean;
+  /** Whether it takes an API key at all (Ollama and Vertex AI do not). */
+  takesKey?: boolean;
   keyEnv: string[];
   defaultBaseUrl: string;
   defaultModels: ModelTiers;
@@ -126,6 +136,8 @@ export interface ProviderBody {
   project?: string;
   credentialsFile?: string;
   label?: string;
+  dialect?: string;
+  enabled?: boolean;
 }
 
 export interface TestResult {
@@ -133,7 +145,7 @@ export interface TestResult {
   latencyMs: number;
   status: number | null;
   model: string;
-  error?: { type: string; message: string };
+  error?: { type: string; message: string; status?: number };
 }
 
 // ---- usage ----

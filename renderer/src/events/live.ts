@@ -44,6 +44,7 @@ const STALE: Record<GatewayEvent['type'], Topic[]> = {
   priority: ['state'],
   reset: ['state'],
   budget: ['budget', 'state'],
+  config: ['providers', 'state', 'prices'],
 };
 /** What new ledger rows make stale. */
 const LEDGER_STALE: Topic[] = ['overview', 'costs', 'budget', 'state'];

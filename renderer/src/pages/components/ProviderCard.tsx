@@ -35,6 +35,11 @@ export function ProviderCard({ v, status, test, discovered, onTest, onEdit, onRe
         </div>
         <StatusLight state={!v.enabled ? 'off' : v.port !== null && !v.running ? 'stopped' : (status?.health ?? 'unknown')} />
       </div>
+      {v.problem ? (
+        <p className="banner banner--warn small" style={{ display: 'block', marginBottom: '0.6rem' }}>
+          Not in use: {v.problem}
+        </p>
+      ) : null}
       <dl className="kv">
         <dt>Key</dt>
         <dd className="mono" data-testid={`key-${v.id}`}>

@@ -21,6 +21,7 @@ export interface FormValues {
   region: string;
   project: string;
   credentialsFile: string;
+  dialect: string;
 }
 
 const TIERS: Tier[] = ['opus', 'sonnet', 'haiku'];
@@ -41,18 +42,19 @@ export function initialValues(preset: PresetView | undefined, existing?: Provide
       region: existing.google?.region ?? '',
       project: existing.google?.project ?? '',
       credentialsFile: existing.google?.credentialsFile ?? '',
+      dialect: existing.dialect,
     };
   }
-  return { type: preset?.type ?? '', id: '', label: '', apiKey: '', clearKey: false, baseUrl: '', opus: '', sonnet: '', haiku: '', port: preset?.defaultPort ? String(preset.defaultPort) : '', region: '', project: '', credentialsFile: '' };
+  return { type: preset?.type ?? '', id: '', label: '', apiKey: '', clearKey: false, baseUrl: '', opus: '', sonnet: '', haiku: '', port: preset?.defaultPort ? String(preset.defaultPort) : '', region: '', project: '', credentialsFile: '', dialect: preset?.dialect ?? '' };
 }
 
 /** The request body: only what the user gave (empty fields take the preset's defaults on the gateway). */
-export function toBody(v: FormValues, existing?: ProviderView): ProviderBody | string {
+export function toBody(v: FormValues, existing?: ProviderView, defaultDialect = ''): ProviderBody | string {
   const body: ProviderBody = {};
   if (!existing) {
     body.type = v.type;
     if (v.id.trim()) {
-      if (!/^[a-z0-9][a-z0-9._-]*$/i.test(v.id.trim())) return 'Name: use letters, digits, dots, dashes or underscores (e.g. openrouter-work).';
+      if (!/^[a-z0-9][a-z0-9_-]*$/.test(v.id.trim())) return 'Name: use lowercase letters, digits, - and _ (e.g. openrouter-work).';
       body.id = v.id.trim();
     }
   }
@@ -81,6 +83,7 @@ export function toBody(v: FormValues, existing?: ProviderView): ProviderBody | s
       body.port = n;
     }
   }
+  if (v.dialect && v.dialect !== (existing?.dialect ?? '') && (existing || v.dialect !== defaultDialect)) body.dialect = v.dialect;
   for (const f of ['region', 'project', 'credentialsFile'] as const) if (v[f].trim() && v[f].trim() !== existing?.google?.[f]) body[f] = v[f].trim();
   return body;
 }
@@ -102,7 +105,8 @@ export function ProviderForm({ presets, existing, discovered, test, onTest, onSu
   const uid = useId();
   const preset = useMemo(() => presets.find((p) => p.type === v.type), [presets, v.type]);
   const set = <K extends keyof FormValues>(k: K, value: FormValues[K]) => setV((old) => ({ ...old, [k]: value }));
-  const field = (name: string) => preset?.fields.includes(name) ?? Boolean(existing?.google);
+  const field = (name: string) => preset?.fields.includes(name) ?? (name !== 'dialect' && Boolean(existing?.google));
+  const takesKey = preset?.takesKey ?? true;
 
   const choosePreset = (type: string) => {
     const p = presets.find((x) => x.type === type);
@@ -110,7 +114,7 @@ export function ProviderForm({ presets, existing, discovered, test, onTest, onSu
   };
 
   const build = (): ProviderBody | null => {
-    const body = toBody(v, existing);
+    const body = toBody(v, existing, preset?.dialect ?? '');
     if (typeof body === 'string') {
       setError(body);
       return null;
@@ -172,6 +176,7 @@ export function ProviderForm({ presets, existing, discovered, test, onTest, onSu
         <label htmlFor={`${uid}-label`}>Display name</label>
         <input id={`${uid}-label`} value={v.label} onChange={(e) => set('label', e.target.value)} placeholder={preset?.label ?? existing?.label ?? ''} />
       </div>
+      {takesKey ? (
       <div className="field" style={{ gridColumn: '1 / -1' }}>
         <label htmlFor={`${uid}-key`}>API key</label>
         <input id={`${uid}-key`} type="password" value={v.apiKey} onChange={(e) => set('apiKey', e.target.value)} autoComplete="new-password" spellCheck={false} disabled={v.clearKey} placeholder={existing?.key.set ? (existing.key.hint ?? '••••') : ''} aria-describedby={`${uid}-key-hint`} />
@@ -184,6 +189,7 @@ export function ProviderForm({ presets, existing, discovered, test, onTest, onSu
           </label>
         ) : null}
       </div>
+      ) : null}
       <div className="field" style={{ gridColumn: '1 / -1' }}>
         <label htmlFor={`${uid}-url`}>Base URL</label>
         <input id={`${uid}-url`} value={v.baseUrl} onChange={(e) => set('baseUrl', e.target.value)} placeholder={preset?.defaultBaseUrl || 'https://…'} inputMode="url" spellCheck={false} />
@@ -213,6 +219,18 @@ export function ProviderForm({ presets, existing, discovered, test, onTest, onSu
         <input id={`${uid}-port`} value={v.port} onChange={(e) => set('port', e.target.value)} inputMode="numeric" placeholder="none" />
         <span className="field__hint">Its own port pins a terminal to it. Empty: reached through the router only.</span>
       </div>
+      {field('dialect') && (preset?.dialects?.length ?? 0) > 1 ? (
+        <div className="field">
+          <label htmlFor={`${uid}-dialect`}>API</label>
+          <select id={`${uid}-dialect`} value={v.dialect} onChange={(e) => set('dialect', e.target.value)}>
+            {preset!.dialects!.map((d) => (
+              <option key={d} value={d}>
+                {d === 'anthropic' ? 'Anthropic Messages' : d === 'openai-chat' ? 'OpenAI Chat Completions' : d}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
       {field('region') ? (
         <div className="field">
           <label htmlFor={`${uid}-region`}>Region</label>

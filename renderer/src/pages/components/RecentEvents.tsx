@@ -14,6 +14,7 @@ const KIND: Record<GatewayEvent['type'], { label: string; tone: '' | 'ok' | 'war
   priority: { label: 'order', tone: 'ok' },
   reset: { label: 'reset', tone: 'ok' },
   budget: { label: 'budget', tone: 'bad' },
+  config: { label: 'providers', tone: 'ok' },
 };
 
 function tone(e: GatewayEvent): string {
