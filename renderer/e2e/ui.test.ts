@@ -18,6 +18,7 @@ import { CHROMIUM, DIST, ensureUiBuilt, launchBrowser, serveUi, shotsDir, type U
 const PAGES = ['overview', 'providers', 'routing', 'health', 'costs', 'requests'] as const;
 const ALPHA_KEY = 'sk-alpha-secret-1234';
 const BETA_KEY = 'sk-beta-secret-5678';
+const GAMMA_KEY = 'sk-gamma-secret-9999';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`ui-e2e skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set SWITCHBOARD_CHROMIUM)`);
 
@@ -38,6 +39,7 @@ describe('the window build', () => {
 describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)', () => {
   let alpha: ScriptedUpstream;
   let beta: ScriptedUpstream;
+  let gamma: ScriptedUpstream;
   let gw: RunningGateway;
   let ui: UiServer;
   let browser: Browser;
@@ -61,6 +63,13 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
     beta = await ScriptedUpstream.start();
     alpha.otherwise(ok(1200, 300, 'from alpha'));
     beta.otherwise(ok(1200, 300, 'from beta'));
+    // A provider the user adds in the window: it refuses any other key, as a real API does.
+    gamma = await ScriptedUpstream.start();
+    gamma.otherwise((req, res) =>
+      req.headers.authorization === `Bearer ${GAMMA_KEY}`
+        ? ok(10, 1, 'from gamma')(req, res)
+        : json(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }),
+    );
     gw = await startGateway({
       providers: {
         alpha: { type: 'openai-compatible', label: 'Alpha Cloud', baseUrl: alpha.url, apiKey: ALPHA_KEY, models: { opus: 'alpha-large', sonnet: 'alpha-large', haiku: 'alpha-small' }, price: { inputPerM: 3, outputPerM: 15 } },
@@ -95,6 +104,7 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
     await gw?.close();
     await alpha?.close();
     await beta?.close();
+    await gamma?.close();
   });
 
   it('opens from the login link, keeps the token out of the address bar, and shows the base URL', async () => {
@@ -115,6 +125,56 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
     const html = await page.content();
     expect(html).not.toContain(ALPHA_KEY);
     expect(html).not.toContain(BETA_KEY);
+  });
+
+  it('Providers: add one from a preset, see the exact error of a bad key, test the connection, never see the key again', async (ctx) => {
+    if (!providersApi) ctx.skip();
+    await page.getByRole('button', { name: 'Add provider' }).first().click();
+    const form = page.getByRole('dialog', { name: 'Add a provider' });
+    await form.getByLabel('Provider', { exact: true }).selectOption('openai-compatible');
+    await form.getByLabel('Name', { exact: true }).fill('gamma');
+    await form.getByLabel('Display name').fill('Gamma Local');
+    await form.getByLabel('API key').fill('sk-wrong-0000');
+    await form.getByLabel('Base URL').fill(gamma.url);
+    await form.getByLabel('Sonnet').fill('gamma-large');
+    await form.getByLabel('Port').fill('0');
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    const result = form.getByTestId('test-result');
+    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toMatch(/Test failed \(HTTP 401\)/);
+    expect(await result.textContent()).toContain('Incorrect API key provided');
+    await shot('providers-add-test-failed');
+    await form.getByLabel('API key').fill(GAMMA_KEY);
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toMatch(/Connected in \d+ ms/);
+    await shot('providers-add-test-ok');
+    await form.getByRole('button', { name: 'Add provider' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const card = page.getByTestId('provider-gamma');
+    await card.waitFor();
+    expect(await card.getByTestId('key-gamma').textContent()).toBe('••••9999');
+    await card.getByRole('button', { name: 'Test the connection to Gamma Local' }).click();
+    await expect.poll(() => card.getByTestId('test-result').textContent(), { timeout: 20_000 }).toMatch(/Connected/);
+    const html = await page.content();
+    for (const key of [ALPHA_KEY, BETA_KEY, GAMMA_KEY, 'sk-wrong-0000']) expect(html).not.toContain(key);
+    // It joined the router's chain and has a port of its own.
+    await expect.poll(async () => (await (await fetch(gw.url('router') + '/api/routing', { headers: { authorization: `Bearer ${token}` } })).json()).priority).toContain('gamma');
+    await card.getByRole('button', { name: 'Models' }).click();
+    await card.getByText(/models (offered by the provider|from the config)/).waitFor();
+    await shot('providers-after-add');
+  });
+
+  it('Overview: a provider port can be stopped and started again', async (ctx) => {
+    if (!providersApi) ctx.skip();
+    await go('overview');
+    const port = gw.ports.find((p) => p.use === 'alpha')!.port;
+    const row = page.getByTestId(`port-${port}`);
+    await row.getByRole('button', { name: new RegExp(`^Stop port ${port}`) }).click();
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('Stopped');
+    expect(await fetch(`http://127.0.0.1:${port}/health`).then(() => 'up', () => 'down')).toBe('down');
+    await row.getByRole('button', { name: new RegExp(`^Start port ${port}`) }).click();
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).not.toContain('Stopped');
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    await go('providers');
   });
 
   it('Requests: requests sent with the SDK appear live, with a detail view that shows no key', async () => {

@@ -79,7 +79,7 @@ export function toBody(v: FormValues, existing?: ProviderView, defaultDialect = 
     if (portText === '') body.port = null;
     else {
       const n = Number(portText);
-      if (!Number.isInteger(n) || n < 1 || n > 65535) return 'Port: a whole number from 1 to 65535 (or empty for no port of its own).';
+      if (!Number.isInteger(n) || n < 0 || n > 65535) return 'Port: a whole number from 1 to 65535, 0 for any free port, or empty for no port of its own.';
       body.port = n;
     }
   }
@@ -217,7 +217,7 @@ export function ProviderForm({ presets, existing, discovered, test, onTest, onSu
       <div className="field">
         <label htmlFor={`${uid}-port`}>Port</label>
         <input id={`${uid}-port`} value={v.port} onChange={(e) => set('port', e.target.value)} inputMode="numeric" placeholder="none" />
-        <span className="field__hint">Its own port pins a terminal to it. Empty: reached through the router only.</span>
+        <span className="field__hint">Its own port pins a terminal to it; 0 picks a free one. Empty: through the router only.</span>
       </div>
       {field('dialect') && (preset?.dialects?.length ?? 0) > 1 ? (
         <div className="field">
