@@ -26,10 +26,10 @@ export interface ProviderCardProps {
 export function ProviderCard({ v, status, test, discovered, onTest, onEdit, onRemove, onDiscover }: ProviderCardProps) {
   return (
     <section className="card" aria-labelledby={`prov-${v.id}`} data-testid={`provider-${v.id}`}>
-      <div className="card__head">
-        <div>
+      <div className="card__head card__head--nowrap">
+        <div style={{ minWidth: 0 }}>
           <h2 id={`prov-${v.id}`}>{v.label}</h2>
-          <span className="muted small mono">
+          <span className="muted small mono" style={{ overflowWrap: 'anywhere' }}>
             {v.id} · {v.type} · {v.dialect}
           </span>
         </div>
@@ -49,7 +49,12 @@ export function ProviderCard({ v, status, test, discovered, onTest, onEdit, onRe
         <dd className="mono small">{v.baseUrl}</dd>
         <dt>Models</dt>
         <dd className="small">
-          opus <code>{v.models.opus}</code> · sonnet <code>{v.models.sonnet}</code> · haiku <code>{v.models.haiku}</code>
+          {(['opus', 'sonnet', 'haiku'] as const).map((t, i) => (
+            <span key={t}>
+              {i ? ' · ' : ''}
+              {t} {v.models[t] ? <code>{v.models[t]}</code> : <span className="muted">as requested</span>}
+            </span>
+          ))}
         </dd>
         <dt>Port</dt>
         <dd>{v.port === null ? <span className="muted">router only</span> : <span className="mono">{v.port}</span>}</dd>
@@ -62,7 +67,7 @@ export function ProviderCard({ v, status, test, discovered, onTest, onEdit, onRe
         ) : (
           <details style={{ marginTop: '0.5rem' }}>
             <summary className="small">
-              {discovered.models.length} models {discovered.source === 'provider' ? 'offered by the provider' : 'from the config'}
+              {discovered.models.length === 0 ? 'The provider lists no models' : `${discovered.models.length} models ${discovered.source === 'provider' ? 'offered by the provider' : 'named in the config'}`}
             </summary>
             <p className="small mono" style={{ maxHeight: 140, overflow: 'auto' }}>
               {discovered.models.join(', ')}

@@ -147,7 +147,7 @@ export function ProviderForm({ presets, existing, discovered, test, onTest, onSu
     if (body) onTest(existing ? { ...body, type: existing.type, id: existing.id } : body);
   };
 
-  const keyHint = existing?.key.set ? `Saved key ${existing.key.hint ?? ''}${existing.key.env ? ` (from $${existing.key.env})` : ''}. Leave empty to keep it.` : preset?.keyEnv.length ? `Or set $${preset.keyEnv[0]} in Switchboard's environment.` : preset?.needsKey === false ? 'Not needed for this provider.' : '';
+  const keyHint = existing?.key.set ? `Saved key ${existing.key.hint ?? ''}${existing.key.env ? ` (from $${existing.key.env})` : ''}. Leave empty to keep it.` : preset?.keyEnv.length ? `Or set $${preset.keyEnv[0]} in Switchboard's environment.` : preset?.needsKey === false ? 'Optional for this provider.' : '';
   const listId = `${uid}-models`;
 
   return (
@@ -175,6 +175,11 @@ export function ProviderForm({ presets, existing, discovered, test, onTest, onSu
       <div className="field">
         <label htmlFor={`${uid}-label`}>Display name</label>
         <input id={`${uid}-label`} value={v.label} onChange={(e) => set('label', e.target.value)} placeholder={preset?.label ?? existing?.label ?? ''} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${uid}-port`}>Port</label>
+        <input id={`${uid}-port`} value={v.port} onChange={(e) => set('port', e.target.value)} inputMode="numeric" placeholder="none" />
+        <span className="field__hint">Pins a terminal to it; 0: any free port; empty: router only.</span>
       </div>
       {takesKey ? (
       <div className="field" style={{ gridColumn: '1 / -1' }}>
@@ -214,11 +219,6 @@ export function ProviderForm({ presets, existing, discovered, test, onTest, onSu
           </datalist>
         ) : null}
       </fieldset>
-      <div className="field">
-        <label htmlFor={`${uid}-port`}>Port</label>
-        <input id={`${uid}-port`} value={v.port} onChange={(e) => set('port', e.target.value)} inputMode="numeric" placeholder="none" />
-        <span className="field__hint">Its own port pins a terminal to it; 0 picks a free one. Empty: through the router only.</span>
-      </div>
       {field('dialect') && (preset?.dialects?.length ?? 0) > 1 ? (
         <div className="field">
           <label htmlFor={`${uid}-dialect`}>API</label>
@@ -249,7 +249,7 @@ export function ProviderForm({ presets, existing, discovered, test, onTest, onSu
           <input id={`${uid}-creds`} value={v.credentialsFile} onChange={(e) => set('credentialsFile', e.target.value)} placeholder="$GOOGLE_APPLICATION_CREDENTIALS or gcloud's default" />
         </div>
       ) : null}
-      <div style={{ gridColumn: '1 / -1' }} className="field">
+      <div className="form-actions field">
         {error ? (
           <p role="alert" className="banner banner--error">
             {error}
