@@ -117,6 +117,11 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
     // Every port is listed with its provider.
     for (const use of ['alpha', 'beta']) await page.getByTestId(`port-${gw.ports.find((p) => p.use === use)!.port}`).waitFor();
     await shot('overview-before-traffic');
+    // Keyboard: the first Tab reaches the skip link, which moves focus to the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
   });
 
   it('Providers: lists the providers without their keys', async () => {
@@ -261,5 +266,45 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasChromium)('the window for a new user with no provider yet', () => {
+  let gw: RunningGateway;
+  let ui: UiServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureUiBuilt();
+    gw = await startGateway({ providers: {} });
+    ui = await serveUi(gw.url('router'));
+    browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await ui?.close();
+    await gw?.close();
+  });
+
+  it('every page says what to do first (screenshots *-empty.png)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${ui.origin}/ui/#token=${gw.gateway.admin!.token.value}`);
+    await page.getByText('No provider yet').waitFor();
+    expect(await page.getByRole('link', { name: 'Add a provider' }).getAttribute('href')).toBe('#/providers');
+    await page.screenshot({ path: join(shotsDir(), 'overview-empty.png'), fullPage: true });
+    for (const [name, text] of [
+      ['providers', /Add your first provider|cannot change providers/],
+      ['health', /No provider to watch yet/],
+      ['requests', /No requests yet/],
+      ['costs', /No spend in this range/],
+    ] as const) {
+      await page.locator(`nav a[href="#/${name}"]`).click();
+      await page.getByText(text).first().waitFor();
+      await page.screenshot({ path: join(shotsDir(), `${name}-empty.png`), fullPage: true });
+    }
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

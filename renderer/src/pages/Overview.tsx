@@ -81,6 +81,22 @@ export function Overview() {
       <PageHeader title="Overview" />
       <ErrorBanner error={error} onRetry={() => void load()} />
 
+      {state.providers.length === 0 ? (
+        <Card>
+          <EmptyState
+            title="No provider yet"
+            action={
+              <a className="btn btn--primary" href={hrefFor('providers')}>
+                Add a provider
+              </a>
+            }
+          >
+            <p>Switchboard answers Claude Code and sends each request to a provider you choose: OpenRouter, GitHub Models, OpenAI, DeepSeek, Gemini, Vertex AI, a local Ollama…</p>
+            <p>Add one with its API key, test the connection, and it gets its own port. Requests then show up here.</p>
+          </EmptyState>
+        </Card>
+      ) : null}
+
       {router ? (
         <Card title="Point Claude Code at Switchboard" id="baseurl">
           <div className="form-grid">
@@ -105,21 +121,6 @@ export function Overview() {
         </Card>
       ) : null}
 
-      {state.providers.length === 0 ? (
-        <Card>
-          <EmptyState
-            title="No provider yet"
-            action={
-              <a className="btn btn--primary" href={hrefFor('providers')}>
-                Add a provider
-              </a>
-            }
-          >
-            <p>Switchboard answers Claude Code and sends each request to a provider you choose: OpenRouter, GitHub Models, OpenAI, DeepSeek, Gemini, Vertex AI, a local Ollama…</p>
-            <p>Add one with its API key, test the connection, and it gets its own port. Requests then show up here.</p>
-          </EmptyState>
-        </Card>
-      ) : null}
 
       <Card title="Today" id="today">
         <ErrorBanner error={overview.error} context="Usage" onRetry={() => void overview.load()} />
