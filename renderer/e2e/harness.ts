@@ -29,7 +29,7 @@ export function ensureUiBuilt(): void {
   const index = join(DIST, 'index.html');
   const src = Math.max(newest(join(ROOT, 'renderer', 'src')), statSync(join(ROOT, 'renderer', 'index.html')).mtimeMs, statSync(join(ROOT, 'renderer', 'vite.config.ts')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= src) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'renderer', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'renderer', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8', timeout: 170_000, env: { ...process.env, NODE_ENV: 'production' } }); // vitest sets NODE_ENV=test, which would give React's development build
   if (r.status !== 0) throw new Error(`vite build renderer failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
 }
 

@@ -32,7 +32,11 @@ describe('the window build', () => {
     expect(r.total).toBeGreaterThan(10_000);
     expect(r.total).toBeLessThanOrEqual(300 * 1024);
     expect(r.lazy.some((c) => /Costs-/.test(c.file))).toBe(true);
-    for (const c of r.initial) expect(readFileSync(join(DIST, c.file), 'utf8')).not.toContain('recharts-bar-rectangle');
+    for (const c of r.initial) {
+      const js = readFileSync(join(DIST, c.file), 'utf8');
+      expect(js).not.toContain('recharts-bar-rectangle');
+      expect(js).not.toContain('Download the React DevTools'); // React's production build
+    }
   }, 180_000);
 });
 
@@ -117,7 +121,10 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
     // Every port is listed with its provider.
     for (const use of ['alpha', 'beta']) await page.getByTestId(`port-${gw.ports.find((p) => p.use === use)!.port}`).waitFor();
     await shot('overview-before-traffic');
-    // Keyboard: the first Tab reaches the skip link, which moves focus to the page.
+    // A reload keeps the session (token from sessionStorage). Keyboard: the first Tab reaches the skip link,
+    // which moves focus to the page.
+    await page.reload();
+    await page.getByTestId('base-url').waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     await page.keyboard.press('Enter');

@@ -29,14 +29,12 @@ export function App() {
   useWatch('state');
   const status = useEvents((s) => s.status);
   const version = useGateway((s) => s.state?.version);
-  const first = useRef(true);
+  const shown = useRef(page);
 
   useEffect(() => {
     document.title = `${PAGE_TITLES[page]} · Switchboard`;
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (shown.current === page) return; // the first page (also when StrictMode runs effects twice)
+    shown.current = page;
     // Move focus to the new page's heading, so keyboard and screen-reader users land there.
     const t = setTimeout(() => document.getElementById('page-title')?.focus(), 50);
     return () => clearTimeout(t);
