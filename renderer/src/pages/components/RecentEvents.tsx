@@ -24,6 +24,13 @@ function tone(e: GatewayEvent): string {
   return KIND[e.type].tone;
 }
 
+/** The reason, with what changed when the reason alone does not say it. */
+export function describe(e: GatewayEvent): string {
+  if (e.type === 'strategy' && !e.reason.includes(e.strategy)) return `now ${e.strategy}: ${e.reason}`;
+  if (e.type === 'priority' && !e.reason.includes(e.priority.join(' → '))) return `${e.priority.join(' → ')}: ${e.reason}`;
+  return e.reason;
+}
+
 export function RecentEvents({ events, empty }: { events: GatewayEvent[]; empty: string }) {
   if (events.length === 0) return <p className="muted">{empty}</p>;
   return (
@@ -36,7 +43,7 @@ export function RecentEvents({ events, empty }: { events: GatewayEvent[]; empty:
           <span>
             <span className={`badge ${tone(e) ? `badge--${tone(e)}` : ''}`}>{KIND[e.type]?.label ?? e.type}</span>
           </span>
-          <span>{e.reason}</span>
+          <span>{describe(e)}</span>
         </li>
       ))}
     </ul>
