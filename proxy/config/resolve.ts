@@ -6,7 +6,7 @@ import { DEFAULT_LONG_CONTEXT_THRESHOLD } from '../router/scenario.js';
 import type { AuthScheme, CatalogFormat, ChatQuirks, DialectName, GeminiProviderSettings, ModelInfo, PriceSpec, ProviderSpec, Tier } from '../providers/types.js';
 import { rejectVertexFields, resolveVertex, type ResolvedVertex, type VertexSettings } from '../providers/vertex.js';
 import type { UpstreamAuth } from '../auth/types.js';
-import { DEFAULTS, FIRST_CUSTOM_PORT, PROVIDER_PORTS, RESERVED_PORTS, ROUTER_PORT } from './defaults.js';
+import { DEFAULTS, FIRST_CUSTOM_PORT, PROVIDER_PORTS, ROUTER_PORT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import type { ConfigFile, ProviderConfig } from './schema.js';
 
@@ -104,7 +104,7 @@ export function resolveSettings(file: ConfigFile, env: Env): Settings {
     for (const spec of Object.values(PRESETS)) {
       if (spec.baseUrlRequired) continue;
       const vars = [...(spec.keyEnv ?? []), ...(spec.enableEnv ?? [])];
-      if (!vars.some((v) => env[v])) continue;
+      if (!vars.some((v) => env[v]) && !spec.enableFromEnv?.(env)) continue;
       const resolved = resolveProvider(spec.type, {}, env, notes);
       if (resolved) providers.set(spec.type, resolved);
     }
@@ -245,7 +245,8 @@ function resolvePorts(file: ConfigFile, providers: Map<string, ResolvedProvider>
     });
   }
   const ports: ResolvedPort[] = [{ port: ROUTER_PORT, use: 'router', fallbackToRouter: false }];
-  const taken = new Set<number>([ROUTER_PORT, ...RESERVED_PORTS, ...Object.values(PROVIDER_PORTS)]);
+  // Every default port stays free for its provider, enabled or not: enabling one later moves no other.
+  const taken = new Set<number>([ROUTER_PORT, ...Object.values(PROVIDER_PORTS)]);
   let next = FIRST_CUSTOM_PORT;
   for (const id of providers.keys()) {
     let port = PROVIDER_PORTS[id];
