@@ -30,6 +30,7 @@ export interface PortPlan {
 }
 
 const STOP_WAIT_MS = 5_000;
+const IDLE_SWEEP_MS = 250;
 
 export class ListenerPool {
   private entries: PortEntry[] = [];
@@ -134,7 +135,7 @@ export class ListenerPool {
   /** Stops every listener and waits for requests in flight. */
   async closeAll(): Promise<void> {
     const entries = this.entries.splice(0);
-    await Promise.all(entries.map((e) => e.app?.close()));
+    await Promise.all(entries.map((e) => this.retire(e)));
     await Promise.all([...this.closing]);
   }
 
@@ -154,12 +155,18 @@ export class ListenerPool {
     const app = entry.app;
     if (!app) return;
     entry.app = null;
+    // Connections busy at close time stay open when their request ends (keep-alive), and close()
+    // waits for them: close each one as it goes idle.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS);
     const done = app.close().then(
       () => {},
       () => {},
     );
     this.closing.add(done);
-    void done.finally(() => this.closing.delete(done));
+    void done.finally(() => {
+      clearInterval(sweep);
+      this.closing.delete(done);
+    });
     // The listening socket goes in the first steps of close(); do not wait for open streams.
     const until = Date.now() + STOP_WAIT_MS;
     while (app.server.listening && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
