@@ -21,7 +21,9 @@ Usage:
 
 Without --config, $SWITCHBOARD_CONFIG or ~/.config/switchboard/config.json is read if it exists;
 otherwise every provider whose key is in the environment is enabled
-(ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY, GITHUB_TOKEN, DEEPSEEK_API_KEY, OLLAMA_HOST).`;
+(ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY, GITHUB_TOKEN, DEEPSEEK_API_KEY, OLLAMA_HOST).
+At start it prints a link that opens the Switchboard window, where providers can be added and changed
+(changes are saved in the state directory: providers.json, and keys in secrets.json, mode 0600).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
