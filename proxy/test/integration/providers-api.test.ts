@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../gateway.js';
 import { chunk, completion, json, openaiStream, ScriptedUpstream, sse, usageChunk } from '../upstream.js';
-import { expectAnthropicError, messagesBody, post, waitFor } from './_helpers.js';
+import { closedPort, expectAnthropicError, messagesBody, post, waitFor } from './_helpers.js';
 
 const KEY1 = 'sk-b-first-key-0001';
 const KEY2 = 'sk-b-second-key-0002';
@@ -187,6 +187,20 @@ describe('providers through the admin API', () => {
     a.next(fail(500));
     expect(await (await api('/api/providers/a/models')).json()).toEqual({ models: ['a-model'], source: 'config' });
     await expectAnthropicError(await api('/api/providers/nope/models'), 404, 'not_found_error');
+  });
+
+  it('moves a provider to another port: the old one stops, the new one answers, learned state stays', async () => {
+    const samples = gw.gateway.router.runtime('b').latency.samples();
+    expect(samples).toBeGreaterThan(0);
+    const port = await closedPort();
+    const res = await api('/api/providers/b', { method: 'PUT', body: { port } });
+    const [before, after] = [bPort, (bPort = port)];
+    expect(await res.json()).toMatchObject({ id: 'b', port: after, running: true });
+    await expect(fetch(`http://127.0.0.1:${before}/health`)).rejects.toThrow();
+    b.next(answer('moved'));
+    expect((await post(`http://127.0.0.1:${after}`, messagesBody())).status).toBe(200);
+    // Only its port changed: the provider keeps its router record (one more sample, not a fresh start).
+    expect(gw.gateway.router.runtime('b').latency.samples()).toBe(samples + 1);
   });
 
   it('stops and starts a provider port; the router port cannot be stopped', async () => {
