@@ -94,7 +94,9 @@ export class ProviderManager {
   async testUnsaved(raw: unknown): Promise<TestResult> {
     const store = this.editable();
     const model = testModelField(raw);
-    const { model: _drop, ...rest } = raw as Record<string, unknown>;
+    // The form's fields without `model`, which only says what to test with.
+    const rest: Record<string, unknown> = { ...(raw as Record<string, unknown> | null) };
+    delete rest.model;
     const body = parseProviderBody(rest, null);
     const entries = store.entries();
     const existing = body.id !== undefined && entries[body.id] ? body.id : null;

@@ -186,11 +186,12 @@ export class Gateway {
 
   /** Stops accepting, lets in-flight requests finish, then releases upstream connections. */
   async stop(): Promise<void> {
+    // A provider change under way finishes first (it may be binding a port).
+    await this.providers.idle();
     await this.health.stop();
     await this.prices.stop();
     await this.pool.closeAll();
     await this.admin?.flush();
-    await this.providers.idle();
     // In-flight requests have finished above, so their rows are in the last batch.
     this.usage.ledger?.close();
     this.usage.ledger = null;
