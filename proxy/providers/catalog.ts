@@ -22,6 +22,8 @@ interface Entry {
   at: number;
   ttl: number;
   models: CatalogModel[];
+  /** The provider's own answer (false: an earlier list kept, or none, after a failed fetch). */
+  ok: boolean;
   pending?: Promise<CatalogModel[]>;
 }
 
@@ -38,17 +40,28 @@ export class CatalogCache {
     if (e?.pending) return e.pending;
     const pending = this.fetch(provider).then(
       (models) => {
-        this.entries.set(provider.id, { at: Date.now(), ttl: TTL_MS, models });
+        if (this.entries.get(provider.id)?.pending === pending) this.entries.set(provider.id, { at: Date.now(), ttl: TTL_MS, models, ok: true });
         return models;
       },
       () => {
         const stale = e?.models ?? [];
-        this.entries.set(provider.id, { at: Date.now(), ttl: FAIL_TTL_MS, models: stale });
+        if (this.entries.get(provider.id)?.pending === pending) this.entries.set(provider.id, { at: Date.now(), ttl: FAIL_TTL_MS, models: stale, ok: false });
         return stale;
       },
     );
-    this.entries.set(provider.id, { at: 0, ttl: 0, models: e?.models ?? [], pending });
+    this.entries.set(provider.id, { at: 0, ttl: 0, models: e?.models ?? [], ok: false, pending });
     return pending;
+  }
+
+  /** The provider's own model list (cached like models()), or null when it has none or it could not be fetched. */
+  async discover(provider: ResolvedProvider): Promise<CatalogModel[] | null> {
+    const models = await this.models(provider);
+    return this.entries.get(provider.id)?.ok ? models : null;
+  }
+
+  /** Forgets a provider's list (its URL or key changed, or it was removed); a fetch in flight is not adopted. */
+  invalidate(providerId: string): void {
+    this.entries.delete(providerId);
   }
 
   private async fetch(provider: ResolvedProvider): Promise<CatalogModel[]> {
