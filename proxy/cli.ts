@@ -1,7 +1,13 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from './config/errors.js';
 import { configJsonSchema } from './config/json-schema.js';
-import { loadConfig } from './config/load.js';
+import { readConfigFile } from './config/load.js';
+import { overlayIsEmpty } from './config/provider-overlay.js';
+import { ProviderStore } from './config/provider-store.js';
+import type { Settings } from './config/resolve.js';
+import { defaultStateDir } from './config/state-file.js';
 import { Gateway, type ListeningPort } from './gateway.js';
 import { VERSION } from './version.js';
 import { TOKEN_HEADER } from './server/admin/auth.js';
@@ -15,7 +21,9 @@ Usage:
 
 Without --config, $SWITCHBOARD_CONFIG or ~/.config/switchboard/config.json is read if it exists;
 otherwise every provider whose key is in the environment is enabled
-(ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY, GITHUB_TOKEN, DEEPSEEK_API_KEY, OLLAMA_HOST).`;
+(ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY, GITHUB_TOKEN, DEEPSEEK_API_KEY, OLLAMA_HOST).
+At start it prints a link that opens the Switchboard window, where providers can be added and changed
+(changes are saved in the state directory: providers.json, and keys in secrets.json, mode 0600).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -36,9 +44,12 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const opts = parseFlags(rest);
-  const { settings, path } = loadConfig(opts.config, process.env);
+  const { file, path } = readConfigFile(opts.config, process.env);
+  // Provider changes made in the window (providers.json) and keys set there (secrets.json, 0600) live in the state dir.
+  const store = ProviderStore.open({ base: file, path, env: process.env, stateDir: defaultStateDir(process.env) }, (msg) => console.error(`switchboard: ${msg}`));
+  const settings = resolveWithEdits(store);
   if (opts.host) settings.host = opts.host;
-  const gateway = new Gateway(settings);
+  const gateway = new Gateway(settings, { providerStore: store });
   let ports: ListeningPort[];
   try {
     ports = await gateway.start();
@@ -60,6 +71,16 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   return -1; // keep running
+}
+
+/** The settings in effect; a problem caused by the saved provider changes says where they are. */
+function resolveWithEdits(store: ProviderStore): Settings {
+  try {
+    return store.resolve();
+  } catch (err) {
+    if (!(err instanceof ConfigError) || overlayIsEmpty(store.edits.overlay)) throw err;
+    throw new ConfigError(`${err.message} (with the provider changes saved in ${store.overlayPath}; edit that file, or delete it to use the config alone)`);
+  }
 }
 
 function parseFlags(args: string[]): { config?: string; host?: string } {
@@ -92,11 +113,12 @@ export function banner(gateway: Gateway, ports: ListeningPort[], path: string | 
       lines.push(`  ${p.url.padEnd(24)} ${prov.label} [${prov.dialect}, key ${prov.keySource}]`);
     }
   }
+  if (gateway.providerStore && settings.providers.size) lines.push(`  ${gateway.providerStore.keyReport(settings)}`);
   for (const note of settings.notes) lines.push(`  note: ${note}`);
   if (settings.providers.size === 0) {
     lines.push(
       '',
-      'No provider is enabled yet. Set a key and restart, for example:',
+      'No provider is enabled yet. Add one in the Switchboard window (link below), or set a key and restart, for example:',
       '  export OPENROUTER_API_KEY=...   (or GITHUB_TOKEN, OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPSEEK_API_KEY, OLLAMA_HOST)',
       `or write a config file (${path ?? '~/.config/switchboard/config.json'}; see examples/config.example.json).`,
     );
@@ -109,9 +131,17 @@ export function banner(gateway: Gateway, ports: ListeningPort[], path: string | 
   }
   const adminPort = ports.find((p) => p.use === 'router');
   if (adminPort && admin) {
-    // Where the token is, never the token itself: terminals and logs get copied around.
+    // Where the token is kept; the token itself appears only in the window link below.
     const where = admin.token.path ? `stored in ${admin.token.path}` : admin.token.source === 'config' ? 'server.adminToken in the config file' : '$SWITCHBOARD_ADMIN_TOKEN';
     lines.push('', `Admin API: ${adminPort.url}/api (send the token as "Authorization: Bearer <token>" or ${TOKEN_HEADER})`, `  admin token: ${where}`, `  routing changes are saved in ${admin.statePath}`);
+    const store = gateway.providerStore;
+    if (store) lines.push(`  provider changes are saved in ${store.overlayPath}, keys set there in ${store.secretsPath} (0600)`);
+    if (gateway.uiDir) {
+      // The one place the token is shown: this terminal, as a link to open. Logs never carry it; the
+      // fragment (#...) never leaves the browser.
+      const built = existsSync(join(gateway.uiDir, 'index.html'));
+      lines.push('', `Switchboard window: ${adminPort.url}/ui/#token=${encodeURIComponent(admin.token.value)}`, `  (this link holds the admin token: open it, do not share it${built ? '' : '; UI not built yet: run npm run build'})`);
+    }
   }
   if (gateway.metrics && main) {
     lines.push('', `Prometheus metrics: ${main.url}/metrics (${settings.metrics.requireToken ? 'send the admin token' : 'no token: metrics.requireToken is false'})`);

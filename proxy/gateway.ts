@@ -1,11 +1,13 @@
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { cheapestLabel } from './budget/downgrade.js';
 import { ledgerSpendSince } from './budget/seed.js';
 import { BudgetTracker } from './budget/tracker.js';
+import type { ProviderStore } from './config/provider-store.js';
 import type { Env, ResolvedPort, Settings } from './config/resolve.js';
 import { defaultStateDir } from './config/state-file.js';
-import { createLogger, secretRedactor } from './log.js';
+import { reconfigure, type ReconfigureOptions } from './gateway-reconfigure.js';
+import { ProviderManager } from './gateway-providers.js';
+import { createLogger, secretRedactor, type Redact } from './log.js';
 import { GatewayMetrics } from './metrics/index.js';
 import { CatalogCache } from './providers/catalog.js';
 import { HealthProber, type HealthProberOptions } from './router/health-probe.js';
@@ -16,13 +18,12 @@ import { PriceBook, type PriceBookOptions } from './usage/price-book.js';
 import { UsageRecorder } from './usage/recorder.js';
 import { prepareAdmin, type AdminContext } from './server/admin/setup.js';
 import type { ListenerContext } from './server/context.js';
-import { createListener } from './server/listener.js';
+import { ListenerPool, type ListeningPort } from './server/listener-pool.js';
+import { defaultUiDir } from './server/ui.js';
 import { UpstreamClient } from './upstream/client.js';
 import { VERSION } from './version.js';
 
-export interface ListeningPort extends ResolvedPort {
-  url: string;
-}
+export type { ListeningPort } from './server/listener-pool.js';
 
 /**
  * The whole gateway: one listener per port binding, sharing one upstream
@@ -30,16 +31,26 @@ export interface ListeningPort extends ResolvedPort {
  * these and only drives it; `switchboard serve` does the same headless.
  */
 export class Gateway {
-  readonly settings: Settings;
+  private current: Settings;
   readonly log: Logger;
-  private readonly client: UpstreamClient;
-  private readonly catalogs: CatalogCache;
+  /** @internal Upstream keep-alive pools (connection tests reuse them). */
+  readonly client: UpstreamClient;
+  /** @internal Model lists per provider. */
+  readonly catalogs: CatalogCache;
   /** Live routing state (breakers, rate limits, latency, strategy) and the event stream. */
   readonly router: RouterRuntime;
   /** Active health probes (router.healthCheckIntervalS); results land in `router`. */
   readonly health: HealthProber;
-  private readonly apps: FastifyInstance[] = [];
-  private listening: ListeningPort[] = [];
+  /** @internal The listeners, one per port binding (started, stopped and changed while running). */
+  readonly pool: ListenerPool;
+  /** Removes every configured key (and run-time token) from what reaches clients and logs. */
+  readonly redact: Redact;
+  /** Where providers come from and where API edits are saved; null: fixed settings (no provider editing). */
+  readonly providerStore: ProviderStore | null;
+  /** Adds, edits and removes providers while running (the admin API's /api/providers). */
+  readonly providers: ProviderManager;
+  /** The window's build served at /ui on router ports; null: no /ui. */
+  readonly uiDir: string | null;
   /** Admin API token and saved routing choices; set by start(). */
   admin: AdminContext | null = null;
   /** Where the admin token and saved routing choices live (state.json, admin-token). */
@@ -59,16 +70,24 @@ export class Gateway {
   /** `ledgerPath`: the ledger file (overrides usage.dbPath); null disables recording. `budgetClock`: the budget windows' clock (tests). */
   /** Obtain run-time credentials at start (default true; tests that count token requests turn it off). */
   private readonly warmAuth: boolean;
+  private startedAt = Date.now();
 
-  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null; prices?: PriceBookOptions; budgetClock?: Clock; warmAuth?: boolean } = {}) {
-    this.settings = settings;
+  /**
+   * `providerStore`: the config and state-dir files `settings` were resolved from (ProviderStore.resolve());
+   * with it, providers can be changed through the admin API and the changes are saved. `uiDir`: the window's
+   * build (default renderer/dist of this package; null turns /ui off).
+   */
+  constructor(settings: Settings, opts: { logger?: Logger; healthProbes?: HealthProberOptions; stateDir?: string; env?: Env; ledgerPath?: string | null; prices?: PriceBookOptions; budgetClock?: Clock; warmAuth?: boolean; providerStore?: ProviderStore; uiDir?: string | null } = {}) {
+    this.current = settings;
     this.warmAuth = opts.warmAuth ?? true;
+    this.providerStore = opts.providerStore ?? null;
+    this.uiDir = opts.uiDir !== undefined ? opts.uiDir : defaultUiDir();
     this.log = opts.logger ?? createLogger(settings.logLevel);
     this.client = new UpstreamClient(settings.timeouts);
     this.catalogs = new CatalogCache(this.client);
     this.router = new RouterRuntime(settings);
-    this.env = opts.env ?? process.env;
-    this.stateDir = opts.stateDir ?? defaultStateDir(this.env);
+    this.env = opts.env ?? this.providerStore?.env ?? process.env;
+    this.stateDir = opts.stateDir ?? this.providerStore?.stateDir ?? defaultStateDir(this.env);
     this.health = new HealthProber(() => this.settings, this.client, this.router, opts.healthProbes);
     // Subscribing makes the recorder build a row per request even with the ledger off.
     this.metrics = settings.metrics.enabled ? new GatewayMetrics({ usage: this.usage, router: this.router, providers: () => this.settings.providers.keys(), version: VERSION }) : null;
@@ -81,6 +100,32 @@ export class Gateway {
       cheapest: () => cheapestLabel(this.settings.providers, this.prices),
     });
     this.budget.attach(this.usage);
+    this.redact = secretRedactor([...settings.providers.values()].map((p) => p.apiKey).concat(settings.clientApiKey));
+    this.pool = new ListenerPool(() => this.current.host, (bound, s) => this.listenerContext(bound, s));
+    this.providers = new ProviderManager(this);
+  }
+
+  /** The settings in effect (replaced as a whole when providers change while running). */
+  get settings(): Settings {
+    return this.current;
+  }
+
+  private listenerContext(port: ResolvedPort, settings: Settings): ListenerContext {
+    return { settings, port, client: this.client, catalogs: this.catalogs, router: this.router, redact: this.redact, log: this.log, startedAt: this.startedAt, version: VERSION, admin: this.admin, usage: this.usage, metrics: this.metrics, prices: this.prices, budget: this.budget, uiDir: this.uiDir };
+  }
+
+  /**
+   * Replaces the running settings (providers and ports changed through the admin API):
+   * see gateway-reconfigure.ts. Throws, with nothing changed, when a new port cannot be
+   * bound or `commit` fails.
+   */
+  async applySettings(next: Settings, opts: ReconfigureOptions): Promise<void> {
+    await reconfigure(
+      { pool: this.pool, router: this.router, redact: this.redact, catalogs: this.catalogs, prices: this.prices, log: this.log, warmAuth: this.warmAuth, adopt: (s) => (this.current = s) },
+      this.current,
+      next,
+      opts,
+    );
   }
 
   /** The usage ledger (one row per request); null when disabled or when it could not be opened. */
@@ -111,30 +156,19 @@ export class Gateway {
 
   /** Binds every port; if one cannot be bound, the ones already bound are closed again. */
   async start(): Promise<ListeningPort[]> {
-    const redact = secretRedactor([...this.settings.providers.values()].map((p) => p.apiKey).concat(this.settings.clientApiKey));
     // Run-time credentials (Google OAuth) register their tokens and key material with the redactor.
-    for (const p of this.settings.providers.values()) p.authHook?.bind?.({ redact, log: this.log });
-    const startedAt = Date.now();
+    for (const p of this.settings.providers.values()) p.authHook?.bind?.({ redact: this.redact, log: this.log });
+    this.startedAt = Date.now();
+    if (this.providerStore) this.log.info({}, this.providerStore.keyReport(this.settings));
     // Saved strategy/priority are applied before the first request can be routed.
-    this.admin = await prepareAdmin({ settings: this.settings, router: this.router, budget: this.budget, stateDir: this.stateDir, env: this.env, log: this.log, ports: () => this.listening });
+    this.admin = await prepareAdmin({ settings: this.settings, router: this.router, budget: this.budget, stateDir: this.stateDir, env: this.env, log: this.log, ports: () => this.pool.listening, enabled: () => this.current.providers.keys(), providers: this.providers });
     this.openLedger();
     await this.prices.start();
     // After saved budget changes are applied, so alerts for spend already in the ledger use the live limits.
     if (this.usage.ledger) this.seedBudget(this.usage.ledger);
     try {
-      for (const port of this.settings.ports) {
-        // A copy, so the listener reports the port actually bound when the config says 0.
-        const bound: ResolvedPort = { ...port };
-        const lc: ListenerContext = { settings: this.settings, port: bound, client: this.client, catalogs: this.catalogs, router: this.router, redact, log: this.log, startedAt, version: VERSION, admin: this.admin, usage: this.usage, metrics: this.metrics, prices: this.prices, budget: this.budget };
-        const app = createListener(lc);
-        this.apps.push(app);
-        await app.listen({ port: port.port, host: this.settings.host });
-        const address = app.server.address();
-        const actual = typeof address === 'object' && address ? address.port : port.port;
-        bound.port = actual;
-        const host = this.settings.host.includes(':') ? `[${this.settings.host}]` : this.settings.host;
-        this.listening.push({ ...port, port: actual, url: `http://${host}:${actual}` });
-      }
+      const plan = this.pool.plan(this.settings.ports);
+      await this.pool.adopt(plan, await this.pool.open(plan.add, this.settings), this.settings);
     } catch (err) {
       await this.stop();
       throw err;
@@ -142,20 +176,21 @@ export class Gateway {
     this.health.start();
     // In the background: a broken credentials setup shows in the log now, and the first request finds a token.
     if (this.warmAuth) for (const p of this.settings.providers.values()) void p.authHook?.warm?.();
-    return this.listening;
+    return this.pool.listening;
   }
 
+  /** The running listeners (a port stopped through the admin API is not among them). */
   get ports(): ListeningPort[] {
-    return this.listening;
+    return this.pool.listening;
   }
 
   /** Stops accepting, lets in-flight requests finish, then releases upstream connections. */
   async stop(): Promise<void> {
+    // A provider change under way finishes first (it may be binding a port).
+    await this.providers.idle();
     await this.health.stop();
     await this.prices.stop();
-    const apps = this.apps.splice(0);
-    await Promise.all(apps.map((a) => a.close()));
-    this.listening = [];
+    await this.pool.closeAll();
     await this.admin?.flush();
     // In-flight requests have finished above, so their rows are in the last batch.
     this.usage.ledger?.close();

@@ -31,6 +31,8 @@ export interface GoogleTokenSourceOptions {
   project?: string;
   /** Find the project in the credentials when none is configured (Vertex URLs need one). */
   needsProject?: boolean;
+  /** Variables that would have named the project, for the message when none is found. */
+  projectEnv?: string[];
   /** Bound on obtaining one token, ms (default 15 s). */
   timeoutMs?: number;
 }
@@ -134,7 +136,8 @@ export class GoogleTokenSource implements UpstreamAuth {
       this.projectId = state.loaded?.project ?? (await state.getProjectId().catch(() => null)) ?? undefined;
       if (!this.projectId) {
         const where = state.loaded ? `${this.opts.credentialsFile!.path} names none` : 'Application Default Credentials name none';
-        throw credentialsError(`${this.opts.label}: no Google Cloud project: set providers.${this.opts.id}.project (or $ANTHROPIC_VERTEX_PROJECT_ID / $GOOGLE_CLOUD_PROJECT); ${where}.`);
+        const vars = (this.opts.projectEnv ?? ['GOOGLE_CLOUD_PROJECT']).slice(0, 2).map((v) => `$${v}`).join(' / ');
+        throw credentialsError(`${this.opts.label}: no Google Cloud project: set providers.${this.opts.id}.project (or ${vars}); ${where}.`);
       }
     }
     const before = Date.now();

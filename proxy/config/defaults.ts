@@ -8,16 +8,15 @@ export const DEFAULTS = {
 /** Ports given to enabled providers when the config names none. */
 export const PROVIDER_PORTS: Record<string, number> = {
   'vertex-claude': 8090,
+  'vertex-gemini': 8091,
   'github-models': 8092,
   openrouter: 8093,
   anthropic: 8094,
   openai: 8095,
   deepseek: 8096,
   ollama: 8097,
-  // 8091 stays with Vertex AI Gemini (the seeds' port); AI Studio is another Gemini provider.
+  // 8091 is Vertex AI Gemini (the seeds' port); AI Studio is another Gemini provider.
   aistudio: 8098,
 };
 export const ROUTER_PORT = 8080;
-/** 8090 and 8091 stay free for Vertex AI Claude and Gemini (whatever other providers exist). */
-export const RESERVED_PORTS = [8090, 8091];
 export const FIRST_CUSTOM_PORT = 8100;

@@ -19,16 +19,23 @@ export interface LoadedConfig {
 }
 
 /**
- * Reads, validates and resolves the config. An explicit path must exist; the
- * default path may be absent (then providers come from the environment).
+ * Reads and validates the config file (not yet resolved). An explicit path must
+ * exist; the default path may be absent: then the file is {} (providers come from
+ * the environment) and `path` is null.
  */
-export function loadConfig(explicitPath: string | undefined, env: Env): LoadedConfig {
+export function readConfigFile(explicitPath: string | undefined, env: Env): { file: ConfigFile; path: string | null } {
   const path = explicitPath ? resolve(explicitPath) : defaultConfigPath(env);
   if (!existsSync(path)) {
     if (explicitPath) throw new ConfigError(`config file not found: ${path}`);
-    return { settings: resolveSettings({}, env), path: null };
+    return { file: {}, path: null };
   }
-  return { settings: resolveSettings(parseConfig(readFileSync(path, 'utf8'), path), env), path };
+  return { file: parseConfig(readFileSync(path, 'utf8'), path), path };
+}
+
+/** Reads, validates and resolves the config (without the state dir's provider changes: see config/provider-store.ts). */
+export function loadConfig(explicitPath: string | undefined, env: Env): LoadedConfig {
+  const { file, path } = readConfigFile(explicitPath, env);
+  return { settings: resolveSettings(file, env), path };
 }
 
 export function parseConfig(text: string, source: string): ConfigFile {

@@ -6,7 +6,7 @@ import { DEFAULT_LONG_CONTEXT_THRESHOLD } from '../router/scenario.js';
 import type { AuthScheme, CatalogFormat, ChatQuirks, DialectName, GeminiProviderSettings, ModelInfo, PriceSpec, ProviderSpec, Tier } from '../providers/types.js';
 import { rejectVertexFields, resolveVertex, type ResolvedVertex, type VertexSettings } from '../providers/vertex.js';
 import type { UpstreamAuth } from '../auth/types.js';
-import { DEFAULTS, FIRST_CUSTOM_PORT, PROVIDER_PORTS, RESERVED_PORTS, ROUTER_PORT } from './defaults.js';
+import { DEFAULTS, FIRST_CUSTOM_PORT, PROVIDER_PORTS, ROUTER_PORT } from './defaults.js';
 import { ConfigError } from './errors.js';
 import type { ConfigFile, ProviderConfig } from './schema.js';
 
@@ -89,28 +89,29 @@ export interface Settings {
   notes: string[];
 }
 
-export function resolveSettings(file: ConfigFile, env: Env): Settings {
+/**
+ * What the state dir adds to a config file (config/provider-store.ts): keys set through
+ * the admin API, kept apart from the config, and per-provider port choices.
+ */
+export interface ResolveOptions {
+  /** Provider id -> API key (secrets.json); wins over apiKey, apiKeyEnv and the preset's variables. */
+  secrets?: Readonly<Record<string, string>>;
+  /** Provider id -> its one dedicated port (replacing the config's entries for it), or null for none. */
+  ports?: Readonly<Record<string, number | null>>;
+}
+
+export function resolveSettings(file: ConfigFile, env: Env, opts: ResolveOptions = {}): Settings {
   const notes: string[] = [];
   const providers = new Map<string, ResolvedProvider>();
 
-  if (file.providers) {
-    for (const [id, pc] of Object.entries(file.providers)) {
-      if (pc.enabled === false) continue;
-      const resolved = resolveProvider(id, pc, env, notes);
-      if (resolved) providers.set(id, resolved);
-    }
-  } else {
-    // No providers section: enable every preset whose key (or host) is in the environment.
-    for (const spec of Object.values(PRESETS)) {
-      if (spec.baseUrlRequired) continue;
-      const vars = [...(spec.keyEnv ?? []), ...(spec.enableEnv ?? [])];
-      if (!vars.some((v) => env[v])) continue;
-      const resolved = resolveProvider(spec.type, {}, env, notes);
-      if (resolved) providers.set(spec.type, resolved);
-    }
+  // No providers section: every preset whose key (or host) is in the environment.
+  for (const [id, pc] of Object.entries(file.providers ?? providersFromEnv(env))) {
+    if (pc.enabled === false) continue;
+    const resolved = resolveProvider(id, pc, env, notes, opts.secrets?.[id]);
+    if (resolved) providers.set(id, resolved);
   }
 
-  const ports = resolvePorts(file, providers);
+  const ports = resolvePorts(file, providers, opts.ports);
   const routerOrder = resolveRouterOrder(file, providers);
   checkNoLoops(providers, ports);
 
@@ -140,7 +141,24 @@ export function resolveSettings(file: ConfigFile, env: Env): Settings {
   };
 }
 
-function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string[]): ResolvedProvider | null {
+/** The providers a config without a providers section enables: each preset whose key (or host) is in the environment. */
+export function providersFromEnv(env: Env): Record<string, ProviderConfig> {
+  const out: Record<string, ProviderConfig> = {};
+  for (const spec of Object.values(PRESETS)) {
+    if (spec.baseUrlRequired) continue;
+    const vars = [...(spec.keyEnv ?? []), ...(spec.enableEnv ?? [])];
+    if (vars.some((v) => env[v]) || spec.enableFromEnv?.(env)) out[spec.type] = {};
+  }
+  return out;
+}
+
+/** One provider as the gateway would use it (null: disabled for want of a key, with the reason in `notes`). */
+export function resolveOneProvider(id: string, pc: ProviderConfig, env: Env, secret?: string): { provider: ResolvedProvider | null; notes: string[] } {
+  const notes: string[] = [];
+  return { provider: resolveProvider(id, pc, env, notes, secret), notes };
+}
+
+function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string[], secret?: string): ResolvedProvider | null {
   const type = pc.type ?? id;
   const spec: ProviderSpec | undefined = PRESETS[type];
   if (!spec) {
@@ -168,7 +186,11 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
 
   let apiKey: string | undefined;
   let keySource = 'none';
-  if (pc.apiKey) {
+  if (secret) {
+    // Set through the admin API (the window), so the newest choice.
+    apiKey = secret;
+    keySource = 'secrets.json';
+  } else if (pc.apiKey) {
     apiKey = pc.apiKey;
     keySource = 'config file';
   } else if (pc.apiKeyEnv) {
@@ -195,7 +217,7 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
   if (forwardClientAuth && !apiKey) keySource = 'client';
   if (google) {
     if (forwardClientAuth) throw new ConfigError(`providers.${id}.forwardClientAuth: ${spec.label} authenticates with Google credentials, not the client's key`);
-    const keyField = pc.apiKey ? 'apiKey' : pc.apiKeyEnv ? 'apiKeyEnv' : null;
+    const keyField = pc.apiKey || secret ? 'apiKey' : pc.apiKeyEnv ? 'apiKeyEnv' : null;
     if (keyField) throw new ConfigError(`providers.${id}.${keyField}: ${spec.label} authenticates with Google credentials (credentialsFile, $GOOGLE_APPLICATION_CREDENTIALS or Application Default Credentials), not an API key`);
     keySource = google.keySource;
   }
@@ -230,24 +252,45 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
   };
 }
 
-function resolvePorts(file: ConfigFile, providers: Map<string, ResolvedProvider>): ResolvedPort[] {
-  if (file.ports) {
-    const seen = new Set<number>();
-    return file.ports.map((p, i) => {
+function resolvePorts(file: ConfigFile, providers: Map<string, ResolvedProvider>, chosen: Readonly<Record<string, number | null>> = {}): ResolvedPort[] {
+  const ports = file.ports ? configPorts(file, providers, chosen) : defaultPorts(providers, chosen);
+  // Port choices made through the admin API: the provider's one dedicated port.
+  for (const [id, port] of Object.entries(chosen)) {
+    if (port === null || !providers.has(id)) continue;
+    const clash = port !== 0 && ports.find((p) => p.port === port);
+    if (clash) throw new ConfigError(`providers.${id}.port: ${port} is already bound to ${clash.use === 'router' ? 'the router' : `"${clash.use}"`}`);
+    const before = file.ports?.find((p) => p.use === id);
+    ports.push({ port, use: id, fallbackToRouter: before?.fallbackToRouter ?? false });
+  }
+  // A config file's own order is kept (listeners bind and print in it); defaults go by number.
+  return file.ports ? ports : ports.sort((a, b) => a.port - b.port);
+}
+
+function configPorts(file: ConfigFile, providers: Map<string, ResolvedProvider>, chosen: Readonly<Record<string, number | null>>): ResolvedPort[] {
+  const seen = new Set<number>();
+  return file.ports!
+    .map((p, i) => {
       if (p.port !== 0 && seen.has(p.port)) throw new ConfigError(`ports[${i}].port: ${p.port} is bound twice`);
       seen.add(p.port);
+      // A provider whose port was chosen through the admin API gets that port instead (below).
+      if (p.use !== 'router' && Object.hasOwn(chosen, p.use)) return null;
       if (p.use !== 'router' && !providers.has(p.use)) {
         const known = file.providers?.[p.use];
         const why = known ? 'is disabled or has no API key' : 'is not a configured provider';
         throw new ConfigError(`ports[${i}].use: "${p.use}" ${why}`);
       }
       return { port: p.port, use: p.use, fallbackToRouter: p.fallbackToRouter ?? false };
-    });
-  }
+    })
+    .filter((p): p is ResolvedPort => p !== null);
+}
+
+function defaultPorts(providers: Map<string, ResolvedProvider>, chosen: Readonly<Record<string, number | null>>): ResolvedPort[] {
   const ports: ResolvedPort[] = [{ port: ROUTER_PORT, use: 'router', fallbackToRouter: false }];
-  const taken = new Set<number>([ROUTER_PORT, ...RESERVED_PORTS, ...Object.values(PROVIDER_PORTS)]);
+  // Every default port stays free for its provider, enabled or not: enabling one later moves no other.
+  const taken = new Set<number>([ROUTER_PORT, ...Object.values(PROVIDER_PORTS), ...Object.values(chosen).filter((p): p is number => p !== null)]);
   let next = FIRST_CUSTOM_PORT;
   for (const id of providers.keys()) {
+    if (Object.hasOwn(chosen, id)) continue;
     let port = PROVIDER_PORTS[id];
     if (port === undefined) {
       while (taken.has(next)) next++;
@@ -256,7 +299,7 @@ function resolvePorts(file: ConfigFile, providers: Map<string, ResolvedProvider>
     }
     ports.push({ port, use: id, fallbackToRouter: false });
   }
-  return ports.sort((a, b) => a.port - b.port);
+  return ports;
 }
 
 function resolveRouterOrder(file: ConfigFile, providers: Map<string, ResolvedProvider>): string[] {

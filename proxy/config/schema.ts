@@ -55,7 +55,7 @@ const TiersSchema = z
 
 export const ProviderConfigSchema = z
   .object({
-    type: z.string().optional().describe('Preset: vertex-claude, anthropic, openai, openrouter, github-models, deepseek, aistudio, ollama, openai-compatible, anthropic-compatible. Defaults to the provider id.'),
+    type: z.string().optional().describe('Preset: vertex-claude, vertex-gemini, anthropic, openai, openrouter, github-models, deepseek, aistudio, ollama, openai-compatible, anthropic-compatible. Defaults to the provider id.'),
     enabled: z.boolean().optional(),
     label: z.string().optional(),
     dialect: z.enum(['anthropic', 'openai-chat', 'gemini']).optional().describe("Use the provider's other API where it has one"),
@@ -70,8 +70,8 @@ export const ProviderConfigSchema = z
     price: PriceSchema.optional().describe('USD per million tokens for every model of this provider without a modelInfo price (e.g. 0 for a free tier or a local server)'),
     maxOutputTokens: z.number().int().positive().optional().describe('Output ceiling for models without modelInfo'),
     quirks: QuirksSchema.optional(),
-    region: z.string().regex(REGION_PATTERN, 'a Vertex AI region such as us-east5, or global').optional().describe('Vertex AI: region, or "global" (default $CLOUD_ML_REGION, else $VERTEX_AI_LOCATION, else us-east5)'),
-    project: z.string().regex(PROJECT_PATTERN, 'a Google Cloud project id').optional().describe("Vertex AI: Google Cloud project (default $ANTHROPIC_VERTEX_PROJECT_ID, else $GOOGLE_CLOUD_PROJECT, else the credentials' project)"),
+    region: z.string().regex(REGION_PATTERN, 'a Vertex AI region such as us-east5, or global').optional().describe('Vertex AI: region, or "global" (vertex-claude: default $CLOUD_ML_REGION, else $VERTEX_AI_LOCATION, else us-east5; vertex-gemini: $GOOGLE_CLOUD_LOCATION, else $VERTEX_AI_LOCATION, else global)'),
+    project: z.string().regex(PROJECT_PATTERN, 'a Google Cloud project id').optional().describe("Vertex AI: Google Cloud project (vertex-claude: default $ANTHROPIC_VERTEX_PROJECT_ID, else $GOOGLE_CLOUD_PROJECT; vertex-gemini: $GOOGLE_CLOUD_PROJECT, else $ANTHROPIC_VERTEX_PROJECT_ID; else the credentials' project)"),
     credentialsFile: z
       .string()
       .min(1)
@@ -169,7 +169,7 @@ export const ConfigSchema = z
       .optional()
       .describe('Spending budgets in USD, with alert events at 80 % and 100 %; costs come from the usage ledger\'s prices'),
     providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lowercase letters, digits, - and _'), ProviderConfigSchema).optional(),
-    ports: z.array(PortSchema).optional().describe('Listeners; defaults: 8080 router, 8090 vertex-claude, 8092 github-models, 8093 openrouter'),
+    ports: z.array(PortSchema).optional().describe('Listeners; defaults: 8080 router, 8090 vertex-claude, 8091 vertex-gemini, 8092 github-models, 8093 openrouter'),
     router: z
       .object({
         order: z.array(z.string()).optional().describe('Priority order of the router port (the priority strategy, and tie-breaks for the others)'),

@@ -2,6 +2,7 @@ import { encodeBody } from '../protocol/anthropic/byte-strings.js';
 import { GatewayError } from '../protocol/anthropic/errors.js';
 import { messageToSse } from '../protocol/anthropic/message-to-sse.js';
 import type { GeminiCandidate, GeminiResponse } from '../protocol/gemini/types.js';
+import { vertexLocationUrl } from '../providers/vertex.js';
 import { geminiError } from '../translate/gemini/errors.js';
 import { geminiResponseContext, type GeminiResponseContext, type GeminiTarget } from '../translate/gemini/options.js';
 import { geminiRequest, toGeminiRequest } from '../translate/gemini/request.js';
@@ -12,11 +13,12 @@ import { baseHeaders } from './headers.js';
 import { BodyCollector, HeldStreamResponder } from './held-stream.js';
 import type { ClientSink, Dialect, Outcome, Responder, Target } from './types.js';
 
-// Full translation to and from Google's generateContent API (AI Studio; Vertex AI
-// Gemini shares the wire format). Provider-shaped parts come from provider data:
-// the model URL (gemini.modelPath under the base URL), the auth header
-// (baseHeaders: x-goog-api-key, or a Bearer token for Vertex), and the countTokens
-// body shape. Streams get the same guarantees as openai-chat (held-stream.ts).
+// Full translation to and from Google's generateContent API (AI Studio and Vertex AI
+// Gemini share the wire format). Provider-shaped parts come from provider data:
+// the model URL (gemini.modelPath under the base URL, or for Vertex under the
+// project's location), the auth header (baseHeaders: x-goog-api-key; Vertex's Bearer
+// token comes from the auth hook), and the countTokens body shape. Streams get the
+// same guarantees as openai-chat (held-stream.ts).
 
 /** Sanitized tool declarations, reused across turns (Claude Code resends identical tools). One per process. */
 const toolsCache = new GeminiToolsCache();
@@ -40,7 +42,9 @@ export const geminiDialect: Dialect = {
     const fields = toGeminiRequest(ctx.body, geminiTarget(target, ctx.byteStrings));
     // Generation settings do not change the prompt's size.
     fields.generationConfig = undefined;
-    const body = shape === 'wrapped' ? { generateContentRequest: { model: `models/${bareModel(target.model)}`, ...fields } } : fields;
+    // Vertex's CountTokensRequest has no toolConfig (an unknown field is a 400); the prompt is the rest.
+    const flat = { contents: fields.contents, systemInstruction: fields.systemInstruction, tools: fields.tools };
+    const body = shape === 'wrapped' ? { generateContentRequest: { model: `models/${bareModel(target.model)}`, ...fields } } : flat;
     return { url: modelUrl(target) + ':countTokens', method: 'POST', headers: baseHeaders(target.provider, ctx.headers), body: encodeBody(JSON.stringify(body), ctx.byteStrings) };
   },
 
@@ -79,11 +83,15 @@ export function geminiTarget(target: Target, byteStrings = false): GeminiTarget 
   };
 }
 
-/** URL of one model, without the method: {base}/models/gemini-2.5-pro (AI Studio). */
+/**
+ * URL of one model, without the method: {base}/models/gemini-2.5-pro (AI Studio),
+ * {base}/projects/{p}/locations/{r}/publishers/google/models/gemini-2.5-pro (Vertex AI,
+ * built after the auth hook has settled the project).
+ */
 export function modelUrl(target: Target): string {
   const p = target.provider;
   const path = (p.gemini?.modelPath ?? '/models/{model}').replace('{model}', encodeURIComponent(bareModel(target.model)));
-  return p.baseUrl + path;
+  return (p.vertex === undefined ? p.baseUrl : vertexLocationUrl(p.vertex)) + path;
 }
 
 /** AI Studio's catalog names models "models/…"; the URL adds that part itself. */

@@ -7,8 +7,15 @@ export type Tier = 'opus' | 'sonnet' | 'haiku';
 /** How a provider expects its key. */
 export type AuthScheme = 'x-api-key' | 'bearer' | 'x-goog-api-key' | 'none';
 
-/** How a provider's model list is shaped: OpenAI/Anthropic/GitHub style, or Google's paginated {models:[{name:"models/…"}]}. */
-export type CatalogFormat = 'default' | 'google';
+/**
+ * How a provider's model list is shaped: OpenAI/Anthropic/GitHub style; Google AI Studio's paginated
+ * {models:[{name:"models/…"}]}; or Vertex AI Model Garden's paginated {publisherModels:[{name:"publishers/google/models/…"}]},
+ * whose modelsPath lives under the v1beta1 root (providers/vertex.ts vertexBetaBase).
+ */
+export type CatalogFormat = 'default' | 'google' | 'vertex';
+
+/** Environment variables as resolve() sees them. */
+export type EnvVars = Record<string, string | undefined>;
 
 /** USD per million tokens of each kind. */
 export interface PriceRates {
@@ -83,6 +90,18 @@ export interface GeminiProviderSettings {
   modelFacts: (model: string) => GeminiModelFacts;
 }
 
+/** What a Vertex AI preset says about itself; Claude and Gemini users set different variables. */
+export interface VertexPreset {
+  /** Model Garden publisher of its models. */
+  publisher: 'anthropic' | 'google';
+  /** Variables naming the region, first found wins. */
+  regionEnv: string[];
+  /** Region when neither config nor environment names one. */
+  defaultRegion: string;
+  /** Variables naming the project, first found wins (else the credentials'). */
+  projectEnv: string[];
+}
+
 /**
  * A provider preset: data, not code. Adding an OpenAI-compatible provider is
  * one of these objects.
@@ -121,6 +140,8 @@ export interface ProviderSpec {
   catalogFormat?: CatalogFormat;
   /** Enabled with no config when one of these variables is set (besides keyEnv). */
   enableEnv?: string[];
+  /** Enabled with no config when this says so (a rule richer than "one variable is set"). */
+  enableFromEnv?: (env: EnvVars) => boolean;
   /** A base URL must come from config (generic compatible servers). */
   baseUrlRequired?: boolean;
   /**
@@ -130,9 +151,9 @@ export interface ProviderSpec {
   modelId?: (requested: string) => string | undefined;
   /**
    * Google Vertex AI: URLs built from region and project, Google OAuth credentials
-   * (providers/vertex.ts). `publisher` is the Model Garden publisher of its models.
+   * (providers/vertex.ts).
    */
-  vertex?: { publisher: 'anthropic' | 'google' };
+  vertex?: VertexPreset;
   /** The same provider reached through its other dialect, chosen with `dialect` in config. */
   alternate?: { dialect: DialectName; baseUrl: string; path: string; auth: AuthScheme; modelsPath?: string; countTokensPath?: string };
 }

@@ -1,4 +1,5 @@
 import type { ModelInfo, ProviderSpec } from './types.js';
+import { DEFAULT_VERTEX_REGION } from './vertex.js';
 
 // Claude on Google Vertex AI (Model Garden partner models): the anthropic dialect with
 // the Vertex request shaper (dialects/vertex-claude.ts), Google OAuth, and Vertex's
@@ -67,5 +68,11 @@ export const vertexClaude: ProviderSpec = {
   tiers: { opus: 'claude-opus-4-5@20251101', sonnet: 'claude-sonnet-4-5@20250929', haiku: 'claude-haiku-4-5@20251001' },
   models: MODELS,
   modelId: vertexClaudeModelId,
-  vertex: { publisher: 'anthropic' },
+  // Claude Code's region variable first, then the seeds'; the project as the Anthropic SDK looks for it.
+  vertex: {
+    publisher: 'anthropic',
+    regionEnv: ['CLOUD_ML_REGION', 'VERTEX_AI_LOCATION'],
+    defaultRegion: DEFAULT_VERTEX_REGION,
+    projectEnv: ['ANTHROPIC_VERTEX_PROJECT_ID', 'GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'],
+  },
 };

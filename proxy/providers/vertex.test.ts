@@ -65,9 +65,11 @@ describe('Vertex AI settings', () => {
     const p = seeds.providers.get('vertex-claude')!;
     expect(p.vertex!.region).toBe('us-east5');
     expect(p.vertex!.credentials.projectId).toBe('custom-mix-460500-g9');
+    // The seeds ran Gemini next to Claude: project + location enable Vertex AI Gemini too (vertex-gemini.test.ts).
     expect(seeds.ports.map((x) => [x.port, x.use])).toEqual([
       [8080, 'router'],
       [8090, 'vertex-claude'],
+      [8091, 'vertex-gemini'],
     ]);
 
     expect(resolve({}, { GOOGLE_APPLICATION_CREDENTIALS: '/keys/sa.json' }).providers.has('vertex-claude')).toBe(false);

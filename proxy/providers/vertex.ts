@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { GoogleTokenSource } from '../auth/google.js';
 import { ConfigError } from '../config/errors.js';
 import type { ProviderConfig } from '../config/schema.js';
-import type { ProviderSpec } from './types.js';
+import type { ProviderSpec, VertexPreset } from './types.js';
 
 // What every Vertex AI provider shares, whatever its publisher (anthropic for Claude,
 // google for Gemini): region, project, API root and Google OAuth, resolved from config
@@ -12,7 +12,7 @@ import type { ProviderSpec } from './types.js';
 //   host: global → aiplatform.googleapis.com; us / eu → aiplatform.{us,eu}.rep.googleapis.com;
 //         any other region → {region}-aiplatform.googleapis.com
 
-/** The seeds' region (their Claude and Gemini services both ran there). */
+/** Vertex AI Claude's default region, the seeds' (vertex-gemini defaults to global, as google-genai does). */
 export const DEFAULT_VERTEX_REGION = 'us-east5';
 
 export interface VertexSettings {
@@ -30,8 +30,6 @@ export interface ResolvedVertex {
   keySource: string;
 }
 
-const REGION_ENV = ['CLOUD_ML_REGION', 'VERTEX_AI_LOCATION'];
-const PROJECT_ENV = ['ANTHROPIC_VERTEX_PROJECT_ID', 'GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'];
 export const REGION_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Project ids, including legacy domain-scoped ones (`example.com:my-project`). */
 export const PROJECT_PATTERN = /^[a-z0-9](?:[a-z0-9.:-]*[a-z0-9])?$/;
@@ -45,10 +43,11 @@ export function vertexApiBase(region: string): string {
   return `https://${region}-aiplatform.googleapis.com/v1`;
 }
 
-/** Region, project, API root and credentials of a Vertex provider: config, then the environment, then defaults. */
-export function resolveVertex(id: string, spec: ProviderSpec & { vertex: NonNullable<ProviderSpec['vertex']> }, pc: ProviderConfig, env: Env, label: string): ResolvedVertex {
-  const region = pc.region ?? pick(env, REGION_ENV, REGION_PATTERN, 'a region such as us-east5 or global') ?? DEFAULT_VERTEX_REGION;
-  const project = pc.project ?? pick(env, PROJECT_ENV, PROJECT_PATTERN, 'a Google Cloud project id');
+/** Region, project, API root and credentials of a Vertex provider: config, then the preset's environment variables, then defaults. */
+export function resolveVertex(id: string, spec: ProviderSpec & { vertex: VertexPreset }, pc: ProviderConfig, env: Env, label: string): ResolvedVertex {
+  const vx = spec.vertex;
+  const region = pc.region ?? pick(env, vx.regionEnv, REGION_PATTERN, 'a region such as us-east5 or global') ?? vx.defaultRegion;
+  const project = pc.project ?? pick(env, vx.projectEnv, PROJECT_PATTERN, 'a Google Cloud project id');
   const envBase = spec.baseUrlEnv?.map((name) => ({ name, value: env[name] })).find((e) => e.value);
   const apiBase = (pc.baseUrl ?? envBase?.value ?? vertexApiBase(region)).replace(/\/+$/, '');
   if (envBase && !pc.baseUrl && !/^https?:\/\//.test(apiBase)) throw new ConfigError(`$${envBase.name}: "${envBase.value}" is not an http(s) URL`);
@@ -57,19 +56,24 @@ export function resolveVertex(id: string, spec: ProviderSpec & { vertex: NonNull
   if (pc.credentialsFile) credentialsFile = { path: expandHome(pc.credentialsFile, env), source: `providers.${id}.credentialsFile` };
   else if (env.GOOGLE_APPLICATION_CREDENTIALS) credentialsFile = { path: expandHome(env.GOOGLE_APPLICATION_CREDENTIALS, env), source: '$GOOGLE_APPLICATION_CREDENTIALS' };
 
-  const credentials = new GoogleTokenSource({ id, label, credentialsFile, project, needsProject: true });
+  const credentials = new GoogleTokenSource({ id, label, credentialsFile, project, needsProject: true, projectEnv: vx.projectEnv });
   return {
-    settings: { publisher: spec.vertex.publisher, region, apiBase, credentials },
+    settings: { publisher: vx.publisher, region, apiBase, credentials },
     keySource: credentialsFile ? `Google credentials ${credentialsFile.source === '$GOOGLE_APPLICATION_CREDENTIALS' ? '$GOOGLE_APPLICATION_CREDENTIALS' : 'file'}` : 'Google Application Default Credentials',
   };
 }
 
-/** `…/projects/{project}/locations/{region}/publishers/{publisher}/models/{model}:{method}`; call after the auth hook has run. */
-export function vertexModelUrl(v: VertexSettings, model: string, method: string): string {
+/** `…/projects/{project}/locations/{region}`, under which a project's models live; call after the auth hook has run. */
+export function vertexLocationUrl(v: VertexSettings): string {
   const project = v.credentials.projectId;
   // The auth hook resolves the project before any request is built; this only guards misuse.
   if (!project) throw new Error('Vertex AI project not resolved yet');
-  return `${v.apiBase}/projects/${project}/locations/${v.region}/publishers/${v.publisher}/models/${model}:${method}`;
+  return `${v.apiBase}/projects/${project}/locations/${v.region}`;
+}
+
+/** `…/projects/{project}/locations/{region}/publishers/{publisher}/models/{model}:{method}`; call after the auth hook has run. */
+export function vertexModelUrl(v: VertexSettings, model: string, method: string): string {
+  return `${vertexLocationUrl(v)}/publishers/${v.publisher}/models/${model}:${method}`;
 }
 
 /**
@@ -78,6 +82,15 @@ export function vertexModelUrl(v: VertexSettings, model: string, method: string)
  */
 export function vertexPublisherModelUrl(v: VertexSettings, model: string): string {
   return `${v.apiBase}/publishers/${v.publisher}/models/${model.replace(/@.*$/, '')}`;
+}
+
+/**
+ * The v1beta1 root next to a `/v1` API root: Model Garden's publisher model listing
+ * (`GET /v1beta1/publishers/{publisher}/models`) exists only in v1beta1. A root without
+ * `/v1` (a gateway's own path) is used as it is.
+ */
+export function vertexBetaBase(apiBase: string): string {
+  return apiBase.replace(/\/v1$/, '/v1beta1');
 }
 
 /** Config fields only Vertex providers take; set on another provider they are a mistake worth naming. */

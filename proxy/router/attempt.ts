@@ -1,8 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { DIALECTS } from '../dialects/index.js';
-import type { RequestContext, Responder, Target } from '../dialects/types.js';
+import type { ClientSink, RequestContext, Responder, Target } from '../dialects/types.js';
 import { GatewayError } from '../protocol/anthropic/errors.js';
-import type { ResponseSink } from '../server/sink.js';
 import type { UpstreamCall, UpstreamClient } from '../upstream/client.js';
 import { failureKind, transportError, upstreamErrorMessage, upstreamHttpError } from '../upstream/errors.js';
 import type { FailureKind } from './retry-policy.js';
@@ -11,6 +10,12 @@ import type { FailureKind } from './retry-policy.js';
 // answer to the dialect's responder or turn the failure into a GatewayError. It
 // reports what the router's bookkeeping needs (status, headers, failure kind,
 // time to first byte); deciding what happens next is the attempt loop's job.
+
+/** Where an attempt writes: the client's response (server/sink.ts ResponseSink), or a capture for a connection test. */
+export interface AttemptSink extends ClientSink {
+  /** Wires backpressure to the upstream call of the current attempt. */
+  bindFlow(pause: () => void, resume: () => void): void;
+}
 
 export interface AttemptDeps {
   client: UpstreamClient;
@@ -36,7 +41,7 @@ const MAX_ERROR_BODY = 64 * 1024;
 /** How long an upstream may linger after the client's response is complete before it is cut. */
 const LINGER_MS = 1000;
 
-export function attempt(ctx: RequestContext, target: Target, sink: ResponseSink, deps: AttemptDeps, setCall: (c: UpstreamCall) => void): Promise<AttemptOutcome> {
+export function attempt(ctx: RequestContext, target: Target, sink: AttemptSink, deps: AttemptDeps, setCall: (c: UpstreamCall) => void): Promise<AttemptOutcome> {
   const auth = target.provider.authHook;
   // Static-key providers: straight to the exchange, no await and nothing allocated for auth.
   if (auth === undefined) return exchange(ctx, target, sink, deps, setCall, undefined, true);
@@ -52,7 +57,7 @@ export function attempt(ctx: RequestContext, target: Target, sink: ResponseSink,
 }
 
 /** Waits for the provider's credentials, staying abortable (the client may leave meanwhile). */
-async function afterAuth(pending: Promise<Record<string, string>>, ctx: RequestContext, target: Target, sink: ResponseSink, deps: AttemptDeps, setCall: (c: UpstreamCall) => void): Promise<AttemptOutcome> {
+async function afterAuth(pending: Promise<Record<string, string>>, ctx: RequestContext, target: Target, sink: AttemptSink, deps: AttemptDeps, setCall: (c: UpstreamCall) => void): Promise<AttemptOutcome> {
   let aborted: Error | null = null;
   setCall({ abort: (reason) => void (aborted ??= reason ?? new Error('aborted')), pause() {}, resume() {} });
   let authHeaders: Record<string, string>;
@@ -76,7 +81,7 @@ function authFailure(err: unknown, label: string): AttemptOutcome {
  * to the built request; `mayResend` allows one rebuild-and-resend when the dialect
  * learns from a refusal (Dialect.httpError returning null).
  */
-function exchange(ctx: RequestContext, target: Target, sink: ResponseSink, deps: AttemptDeps, setCall: (c: UpstreamCall) => void, authHeaders: Record<string, string> | undefined, mayResend: boolean): Promise<AttemptOutcome> {
+function exchange(ctx: RequestContext, target: Target, sink: AttemptSink, deps: AttemptDeps, setCall: (c: UpstreamCall) => void, authHeaders: Record<string, string> | undefined, mayResend: boolean): Promise<AttemptOutcome> {
   const dialect = DIALECTS[target.provider.dialect];
   const label = target.provider.label;
   return new Promise((resolve) => {

@@ -50,7 +50,7 @@ export class RouterRuntime {
   prices: PriceLookup = STATIC_PRICES;
 
   constructor(
-    private readonly settings: Settings,
+    private settings: Settings,
     readonly clock: Clock = systemClock,
   ) {
     this.activeStrategy = settings.routerStrategy ?? DEFAULT_STRATEGY;
@@ -85,6 +85,31 @@ export class RouterRuntime {
     this.priorityOrder = [...ids];
     this.events.emit({ type: 'priority', at: this.clock.now(), priority: [...ids], reason });
     this.onRoutingChange?.({ priority: [...ids] });
+  }
+
+  /**
+   * The providers changed while running (the Gateway's live reconfiguration). Removed
+   * providers drop out of the priority and their learned state is forgotten, as is the
+   * state of `changed` ones (a new key or URL makes an open circuit meaningless); new
+   * ones join the end of the priority in the config's order. Not a user routing choice,
+   * so nothing is saved: a saved priority is reconciled the same way at the next start.
+   */
+  updateSettings(next: Settings, changed: Iterable<string> = [], reason = 'providers changed'): void {
+    const before = new Set(this.settings.providers.keys());
+    this.settings = next;
+    const forget = new Set(changed);
+    for (const id of before) if (!next.providers.has(id)) forget.add(id);
+    for (const id of forget) {
+      this.providers.delete(id);
+      this.probes.delete(id);
+      this.affinity.forget(id);
+    }
+    const kept = this.priorityOrder.filter((id) => next.providers.has(id));
+    const added = next.routerOrder.filter((id) => !before.has(id) && !kept.includes(id));
+    const priority = [...kept, ...added];
+    if (priority.length === this.priorityOrder.length && priority.every((id, i) => id === this.priorityOrder[i])) return;
+    this.priorityOrder = priority;
+    this.events.emit({ type: 'priority', at: this.clock.now(), priority: [...priority], reason });
   }
 
   /** Every enabled provider's live state, for the admin API; `ports` are the bound listeners. */

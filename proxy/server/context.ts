@@ -10,7 +10,11 @@ import type { UpstreamClient } from '../upstream/client.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import type { AdminContext } from './admin/setup.js';
 
-/** What every route handler of one listener can reach. */
+/**
+ * What every route handler of one listener can reach. `settings` is replaced (not
+ * mutated) when providers change while running; handlers read it per request, so
+ * the request path pays one property read for that.
+ */
 export interface ListenerContext {
   settings: Settings;
   port: ResolvedPort;
@@ -31,4 +35,6 @@ export interface ListenerContext {
   admin?: AdminContext | null;
   /** GET /metrics; absent when metrics.enabled is false. */
   metrics?: GatewayMetrics | null;
+  /** The window's build (renderer/dist) served at /ui on router ports; absent or null: no /ui. */
+  uiDir?: string | null;
 }

@@ -91,6 +91,14 @@ describe('client key', () => {
     for (const url of ['/stats/x', '/statsx', '/api', '/apix/usage']) expect(check({}, url, opts), url).toMatchObject({ status: 401 });
   });
 
+  it("is not asked of the window's static files (/ui), whose page load cannot send one", () => {
+    for (const url of ['/ui', '/ui/', '/ui/*', '/ui/assets/index-abc.js']) expect(check({}, url, opts), url).toBeNull();
+    for (const url of ['/uix', '/ui.html', '/v1/ui']) expect(check({}, url, opts), url).toMatchObject({ status: 401 });
+    // Its Host and Origin are checked like any request's.
+    expect(check({ origin: 'https://evil.example' }, '/ui/', opts)).toMatchObject({ status: 403 });
+    expect(check({ host: 'evil.example:8080' }, '/ui/*', opts)).toMatchObject({ status: 403 });
+  });
+
   it('accepts it as x-api-key or a Bearer token', () => {
     expect(check({ 'x-api-key': KEY }, '/v1/messages', opts)).toBeNull();
     expect(check({ authorization: `Bearer ${KEY}` }, '/v1/messages', opts)).toBeNull();

@@ -8,6 +8,8 @@ import { GatewayError } from '../protocol/anthropic/errors.js';
 const OPEN_PATHS = new Set(['/', '/health']);
 /** Admin routes (and the seeds' /stats) check their own, stronger token (EventSource cannot send a client key). */
 const ADMIN_PATH = /^\/(?:(?:api|admin)\/|stats$)/;
+/** The window's static files (server/ui.ts): a browser loading a page cannot send a client key, and they hold no data. */
+const UI_PATH = /^\/ui(?:\/|$)/;
 
 export interface GuardOptions {
   allowedHosts: string[];
@@ -38,7 +40,7 @@ export function checkRequest(headers: IncomingHttpHeaders, url: string, opts: Gu
   // Deny by default: only the probes stay open. The listener passes the matched route, so
   // encoded paths ("/%761/messages") and absolute-form targets cannot slip past.
   const path = url.split('?')[0];
-  if (opts.clientApiKey && !OPEN_PATHS.has(path) && !ADMIN_PATH.test(path) && !opts.ownTokenPaths?.has(path) && !clientKeyMatches(headers, opts.clientApiKey)) {
+  if (opts.clientApiKey && !OPEN_PATHS.has(path) && !ADMIN_PATH.test(path) && !UI_PATH.test(path) && !opts.ownTokenPaths?.has(path) && !clientKeyMatches(headers, opts.clientApiKey)) {
     return new GatewayError(401, 'invalid x-api-key: this Switchboard requires the client key set in server.clientApiKey', { retryable: false });
   }
   return null;

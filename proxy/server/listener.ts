@@ -8,6 +8,7 @@ import { countTokensRoute } from './routes/count-tokens.js';
 import { healthRoutes } from './routes/health.js';
 import { messagesRoute } from './routes/messages.js';
 import { modelsRoute } from './routes/models.js';
+import { uiRoutes } from './ui.js';
 
 /** One fastify instance per port; every port serves the same routes with its own binding. */
 export function createListener(lc: ListenerContext): FastifyInstance {
@@ -61,6 +62,7 @@ export function createListener(lc: ListenerContext): FastifyInstance {
   healthRoutes(app, lc);
   metricsRoute(app, lc);
   if (lc.port.use === 'router' && lc.admin) adminRoutes(app, lc, lc.admin);
+  if (lc.port.use === 'router' && lc.uiDir) uiRoutes(app, lc.uiDir);
   return app;
 }
 

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { resolveSettings, type Env } from '../config/resolve.js';
+import { ProviderStore } from '../config/provider-store.js';
+import type { Env } from '../config/resolve.js';
 import type { ConfigFile } from '../config/schema.js';
 import { ConfigSchema } from '../config/schema.js';
 import { Gateway, type ListeningPort } from '../gateway.js';
@@ -29,17 +30,30 @@ export interface RunningGateway {
  * the same reason as the probes. `budgetClock` drives the budget windows (a fake
  * clock lets a test start a new hour).
  */
-export async function startGateway(config: ConfigFile, env: Env = {}, opts: { healthProbes?: HealthProberOptions; stateDir?: string; prices?: PriceBookOptions; logger?: Logger; budgetClock?: Clock; warmAuth?: boolean } = {}): Promise<RunningGateway> {
+export async function startGateway(
+  config: ConfigFile,
+  env: Env = {},
+  opts: { healthProbes?: HealthProberOptions; stateDir?: string; prices?: PriceBookOptions; logger?: Logger; budgetClock?: Clock; warmAuth?: boolean; uiDir?: string | null } = {},
+): Promise<RunningGateway> {
   const parsed = ConfigSchema.parse({
     ...config,
     ports: config.ports ?? [{ port: 0, use: 'router' }, ...Object.keys(config.providers ?? {}).map((id) => ({ port: 0, use: id }))],
   });
-  const settings = resolveSettings(parsed, env);
   const healthProbes = opts.healthProbes ?? (config.router?.healthCheckIntervalS === undefined ? { intervalMs: 0 } : undefined);
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-state-'));
   const dropState = () => opts.stateDir === undefined && rmSync(stateDir, { recursive: true, force: true });
+  // As `switchboard serve` does: the config plus provider changes and keys saved in the state dir.
+  let providerStore: ProviderStore;
+  let settings;
+  try {
+    providerStore = ProviderStore.open({ base: parsed, path: null, env, stateDir });
+    settings = providerStore.resolve();
+  } catch (err) {
+    dropState();
+    throw err;
+  }
   // The usage ledger lives in the temp state dir too: tests never write to the real home.
-  const gateway = new Gateway(settings, { logger: opts.logger ?? pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env, ledgerPath: join(stateDir, 'usage.db'), prices: opts.prices ?? { fetch: false }, budgetClock: opts.budgetClock, warmAuth: opts.warmAuth });
+  const gateway = new Gateway(settings, { logger: opts.logger ?? pino({ level: process.env.SWITCHBOARD_TEST_LOG ?? 'silent' }), healthProbes, stateDir, env, ledgerPath: join(stateDir, 'usage.db'), prices: opts.prices ?? { fetch: false }, budgetClock: opts.budgetClock, warmAuth: opts.warmAuth, providerStore, uiDir: opts.uiDir });
   const ports = await gateway.start().catch((err: unknown) => {
     dropState();
     throw err;

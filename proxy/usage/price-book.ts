@@ -108,6 +108,27 @@ export class PriceBook implements PriceLookup {
     }
   }
 
+  /**
+   * The providers changed while running: a new live-priced provider gets its list
+   * fetched (or the saved one used), and a removed one's timer stops. Lists already
+   * held are kept: they are keyed by provider id and cost nothing unused.
+   */
+  sync(): void {
+    if (!this.running || !this.fetching) return;
+    const live = new Set(this.liveProviders().map((p) => p.id));
+    for (const [id, timer] of this.timers) {
+      if (live.has(id)) continue;
+      clearTimeout(timer);
+      this.timers.delete(id);
+      this.nextAt.delete(id);
+    }
+    for (const id of live) {
+      if (this.timers.has(id) || this.inflight.has(id)) continue;
+      const saved = this.lists.get(id);
+      this.schedule(id, saved ? Math.max(0, saved.fetchedAt + this.refreshMs - Date.now()) : 0);
+    }
+  }
+
   /** Cancels timers and fetches in flight, and waits for the last save. */
   async stop(): Promise<void> {
     this.running = false;

@@ -5,6 +5,7 @@ import { requireAdmin } from './auth.js';
 import { budgetRoutes } from './budget.js';
 import { eventsRoute } from './events.js';
 import { pricesRoute } from './prices.js';
+import { providerRoutes } from './providers.js';
 import { applyRouting, parseBody, routing, RoutingBody, StrategyBody } from './routing.js';
 import type { AdminContext } from './setup.js';
 import { usageRoutes } from './usage.js';
@@ -53,6 +54,7 @@ export function adminRoutes(app: FastifyInstance, lc: ListenerContext, admin: Ad
 
   if (lc.prices) pricesRoute(app, () => lc.settings, lc.prices, auth);
   if (lc.budget) budgetRoutes(app, lc.budget, admin, auth.onRequest);
+  if (admin.providers) providerRoutes(app, admin.providers, auth.onRequest);
 
   eventsRoute(app, router.events, admin, requireAdmin(admin.token.value, true));
   usageRoutes(app, lc, admin);

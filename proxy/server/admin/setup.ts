@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { BudgetTracker } from '../../budget/tracker.js';
+import type { ProviderManager } from '../../gateway-providers.js';
 import type { Env, Settings } from '../../config/resolve.js';
 import { StateFile } from '../../config/state-file.js';
 import { reconcilePriority } from '../../router/priority.js';
@@ -26,6 +27,8 @@ export interface AdminContext {
   flush(): Promise<void>;
   /** Interval of `: keep-alive` comments on /api/events (proxies drop idle streams). */
   keepAliveMs: number;
+  /** Provider changes while running (/api/providers, /api/ports); set by the Gateway. */
+  providers?: ProviderManager;
 }
 
 export interface AdminSetup {
@@ -37,6 +40,9 @@ export interface AdminSetup {
   env: Env;
   log: Logger;
   ports: () => readonly AdminPort[];
+  providers?: ProviderManager;
+  /** The providers enabled now (they change while running); default: those of `settings`. */
+  enabled?: () => Iterable<string>;
 }
 
 export async function prepareAdmin(o: AdminSetup): Promise<AdminContext> {
@@ -51,9 +57,10 @@ export async function prepareAdmin(o: AdminSetup): Promise<AdminContext> {
     if (priority) o.router.setPriority(priority, why);
     else o.log.warn({ path: state.path }, 'saved priority names no enabled provider; using router.order');
   }
-  const enabledNow = [...o.settings.providers.keys()];
+  const enabled = o.enabled ?? (() => o.settings.providers.keys());
   o.router.onRoutingChange = (change) => {
-    void state.save(change.priority ? { ...change, priorityProviders: enabledNow } : change);
+    // The providers enabled when the priority was chosen, so ones enabled later join its end at the next start.
+    void state.save(change.priority ? { ...change, priorityProviders: [...enabled()] } : change);
   };
   if (o.budget) {
     const budget = o.budget;
@@ -67,5 +74,5 @@ export async function prepareAdmin(o: AdminSetup): Promise<AdminContext> {
     };
   }
   const token = await resolveAdminToken({ configured: o.settings.adminToken, env: o.env, stateDir: o.stateDir, log: o.log });
-  return { token, statePath: state.path, ports: o.ports, flush: () => state.flush(), keepAliveMs: 15_000 };
+  return { token, statePath: state.path, ports: o.ports, flush: () => state.flush(), keepAliveMs: 15_000, providers: o.providers };
 }

@@ -121,6 +121,58 @@ describe('switchboard CLI', () => {
     expect(badEnv.stderr).not.toMatch(STACK_FRAME);
   });
 
+  it('a malformed provider key file (secrets.json) is one clear line, never overwritten', () => {
+    const stateHome = join(tmp, 'state-bad-secrets');
+    mkdirSync(join(stateHome, 'switchboard'), { recursive: true });
+    const file = join(stateHome, 'switchboard', 'secrets.json');
+    writeFileSync(file, '{"version": 1, "keys": {"openai": "sk-half-writ');
+    const r = run(['serve', '--config', writeConfig('plain.json', { ports: [{ port: 0, use: 'router' }] })], { XDG_STATE_HOME: stateHome });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^switchboard: the provider key file ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON \\(.+\\); fix it, or delete it and set the keys again$`));
+    expect(r.stderr).not.toContain('sk-half-writ');
+    expect(readFileSync(file, 'utf8')).toBe('{"version": 1, "keys": {"openai": "sk-half-writ');
+  });
+
+  it('reads keys saved in secrets.json at start and says where every key came from', async () => {
+    const stateHome = join(tmp, 'state-keys');
+    mkdirSync(join(stateHome, 'switchboard'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(stateHome, 'switchboard', 'secrets.json'), JSON.stringify({ version: 1, keys: { openai: 'sk-openai-from-secrets-1234' } }), { mode: 0o600 });
+    const path = writeConfig('keys.json', {
+      providers: { openai: { baseUrl: 'http://127.0.0.1:9/v1' }, openrouter: { baseUrl: 'http://127.0.0.1:9/v1' } },
+      ports: [{ port: 0, use: 'router' }],
+    });
+    const child = spawn(process.execPath, [cli, 'serve', '--config', path], { env: env({ XDG_STATE_HOME: stateHome, OPENROUTER_API_KEY: 'sk-or-from-env-5678' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner in 15 s; stdout: ${out}; stderr: ${err}`)), 15_000);
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Switchboard window:')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+      });
+      expect(out).toContain('  provider keys: 1 from secrets.json (0600), 1 from $OPENROUTER_API_KEY\n');
+      expect(err).toContain('provider keys: 1 from secrets.json (0600), 1 from $OPENROUTER_API_KEY');
+      for (const key of ['sk-openai-from-secrets-1234', 'sk-or-from-env-5678']) {
+        expect(out).not.toContain(key);
+        expect(err).not.toContain(key);
+      }
+    } finally {
+      const done = exited(child, 10_000);
+      child.kill('SIGTERM');
+      await done;
+    }
+  });
+
   it('a port already in use is a clear error', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
@@ -204,16 +256,26 @@ describe('switchboard serve', () => {
     expect(banner).not.toMatch(/:0\b/);
   });
 
-  it('prints the admin API and where its token is stored, never the token', () => {
+  it('prints the admin API, where its token is stored, and a login link to the window holding it', () => {
     const router = urlFor(/router:/);
     expect(banner).toContain(`router: local → claude [strategy intelligent]`);
     expect(banner).toContain(`Admin API: ${router}/api`);
-    const tokenPath = join(tmp, '.local/state/switchboard/admin-token');
+    const stateDir = join(tmp, '.local/state/switchboard');
+    const tokenPath = join(stateDir, 'admin-token');
     expect(banner).toContain(`admin token: stored in ${tokenPath}`);
+    expect(banner).toContain(`provider changes are saved in ${join(stateDir, 'providers.json')}, keys set there in ${join(stateDir, 'secrets.json')} (0600)`);
     const token = readFileSync(tokenPath, 'utf8').trim();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(banner).not.toContain(token);
+    expect(banner).toContain(`Switchboard window: ${router}/ui/#token=${token}\n`);
+    // The link is the one place the token appears; the log never has it.
+    expect(banner.split(token)).toHaveLength(2);
+    expect(stderr).not.toContain(token);
     if (process.platform !== 'win32') expect(statSync(tokenPath).mode & 0o777).toBe(0o600);
+  });
+
+  it('says where provider keys come from, in the banner and the log', () => {
+    expect(banner).toContain('  provider keys: 1 from config file\n');
+    expect(stderr).toContain('provider keys: 1 from config file');
   });
 
   it('serves requests on the printed ports', async () => {
