@@ -164,6 +164,15 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
     await expect.poll(async () => (await (await fetch(gw.url('router') + '/api/routing', { headers: { authorization: `Bearer ${token}` } })).json()).priority).toContain('gamma');
     await card.getByRole('button', { name: 'Models' }).click();
     await card.getByText(/models (offered by the provider|named in the config)|lists no models/).waitFor();
+    // Edit: a new display name; the key field starts empty and leaving it so keeps the key.
+    await card.getByRole('button', { name: 'Edit Gamma Local' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Gamma Local' });
+    expect(await edit.getByLabel('API key').inputValue()).toBe('');
+    await edit.getByLabel('Display name').fill('Gamma Lab');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    await card.getByRole('heading', { name: 'Gamma Lab' }).waitFor();
+    expect(await card.getByTestId('key-gamma').textContent()).toBe('••••9999');
     await shot('providers-after-add');
   });
 
@@ -263,6 +272,19 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
         await shot(`${name}-${scheme}`);
       }
     }
+    expect(problems).toEqual([]);
+  });
+
+  it('Providers: removing one closes its port and takes it out of the chain', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await go('providers');
+    const port = (await (await fetch(gw.url('router') + '/api/providers', { headers: { authorization: `Bearer ${token}` } })).json()).providers.find((p: { id: string }) => p.id === 'gamma').port as number;
+    await page.getByRole('button', { name: 'Remove Gamma Lab' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove Gamma Lab?' });
+    await confirm.getByRole('button', { name: 'Remove' }).click();
+    await page.getByTestId('provider-gamma').waitFor({ state: 'detached' });
+    expect(await fetch(`http://127.0.0.1:${port}/health`).then(() => 'up', () => 'down')).toBe('down');
+    expect((await (await fetch(gw.url('router') + '/api/routing', { headers: { authorization: `Bearer ${token}` } })).json()).priority).toEqual(['beta', 'alpha']);
     expect(problems).toEqual([]);
   });
 });
