@@ -51,4 +51,4 @@ export const TARGETS = {
   recordingOverheadMs: { max: 0.02, label: '≤ 0.02 ms' },
 };
 /** Rounds each of recording on and off, alternated (the difference is small, so more rounds than elsewhere). */
-export const RECORDING_ROUNDS = 4;
+export const RECORDING_ROUNDS = 6;

@@ -44,7 +44,7 @@ function table(r, withTargets) {
       ? [[`router port CPU per request, c=${r.router.concurrency} (ms)`, '', f(r.router.routerCpuPerRequestMs, 3), `pinned ${f(r.router.pinnedCpuPerRequestMs, 3)}, routing ${signed(r.router.overheadMs, 3)}`, t('routerOverheadMs'), v('routerOverheadMs', r.router.overheadMs)]]
       : []),
     ...(r.recording
-      ? [[`usage recording CPU per request, c=${r.recording.concurrency} (ms)`, '', f(r.recording.onCpuPerRequestMs, 3), `paused ${f(r.recording.offCpuPerRequestMs, 3)}, recording ${signed(r.recording.overheadMs, 3)} (ledger writes ${f((r.recording.ledgerWriteMsPerRow ?? NaN) * 1000, 1)} µs/row)`, t('recordingOverheadMs'), v('recordingOverheadMs', r.recording.overheadMs)]]
+      ? [[`usage recording CPU per request, c=${r.recording.concurrency} (ms)`, '', f(r.recording.onCpuPerRequestMs, 3), `paused ${f(r.recording.offCpuPerRequestMs, 3)}, recording ${signed(r.recording.overheadMs, 3)} (median of ${r.recording.rounds} pairs; ledger writes ${f((r.recording.ledgerWriteMsPerRow ?? NaN) * 1000, 1)} µs/row)`, t('recordingOverheadMs'), v('recordingOverheadMs', r.recording.overheadMs)]]
       : []),
     ['gateway peak RSS (MB)', '', f(r.gatewayPeakRssMb, 1), `idle ${f(r.gatewayIdleRssMb, 1)}`, t('peakRssMb'), v('peakRssMb', r.gatewayPeakRssMb)],
     ['gateway peak RSS before any c>1 load (MB) [info]', '', f(r.gatewayPeakRssSequentialMb, 1), '', '', ''],

@@ -84,6 +84,8 @@ export function applyPragmas(db: Database, busyTimeoutMs = 5000): void {
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   // Truncate the WAL back to this size after checkpoints instead of letting it keep its peak size.
   db.pragma('journal_size_limit = 67108864');
+  // Sorts and the batch fold's temp table (rollup.ts) stay in memory: they are small and per batch.
+  db.pragma('temp_store = MEMORY');
 }
 
 export function schemaVersion(db: Database): number {
