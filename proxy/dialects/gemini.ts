@@ -10,7 +10,8 @@ import { geminiResponseToAnthropic } from '../translate/gemini/response.js';
 import { GeminiStreamTranslator } from '../translate/gemini/stream.js';
 import { GeminiToolsCache } from '../translate/gemini/tools-cache.js';
 import { baseHeaders } from './headers.js';
-import { BodyCollector, HeldStreamResponder } from './held-stream.js';
+import { HeldStreamResponder } from './held-stream.js';
+import { JsonAnswerResponder } from './json-responder.js';
 import type { ClientSink, Dialect, Outcome, Responder, Target } from './types.js';
 
 // Full translation to and from Google's generateContent API (AI Studio and Vertex AI
@@ -32,7 +33,13 @@ export const geminiDialect: Dialect = {
   responder(ctx, target, sink) {
     const rc = geminiResponseContext(ctx, geminiTarget(target, ctx.byteStrings));
     const label = target.provider.label;
-    if (!ctx.stream) return new GeminiJsonResponder(rc, label, sink);
+    if (!ctx.stream) {
+      // A generateContent answer, translated whole.
+      return new JsonAnswerResponder((bytes) => {
+        const message = geminiResponseToAnthropic(parseAnswer(bytes, label), rc);
+        return { message, outcome: { usage: message.usage, stopReason: message.stop_reason } };
+      }, sink);
+    }
     return new HeldStreamResponder(new GeminiStreamTranslator(rc), (body) => jsonAsSse(body, rc, label), label, sink);
   },
 
@@ -134,34 +141,3 @@ function merge(chunks: GeminiResponse[]): GeminiResponse {
   return out;
 }
 
-/** A generateContent answer, buffered (it is small) so a failure halfway is still a proper error status. */
-class GeminiJsonResponder implements Responder {
-  private readonly collector = new BodyCollector();
-  private outcomeValue: Outcome = {};
-  readonly committed = false;
-
-  constructor(
-    private readonly rc: GeminiResponseContext,
-    private readonly label: string,
-    private readonly sink: ClientSink,
-  ) {}
-
-  onStart(): void {}
-
-  onData(chunk: Buffer): void {
-    this.collector.push(chunk);
-  }
-
-  onEnd(): void {
-    const message = geminiResponseToAnthropic(parseAnswer(this.collector.bytes(), this.label), this.rc);
-    this.outcomeValue = { usage: message.usage, stopReason: message.stop_reason };
-    this.sink.head(200, { 'content-type': 'application/json' });
-    this.sink.end(JSON.stringify(message));
-  }
-
-  onError(): void {}
-
-  outcome(): Outcome {
-    return this.outcomeValue;
-  }
-}

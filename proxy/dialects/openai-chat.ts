@@ -11,7 +11,8 @@ import { ChatStreamTranslator } from '../translate/openai-chat/stream.js';
 import { ToolsJsonCache } from '../translate/openai-chat/tools-cache.js';
 import { providerCostOf } from '../translate/openai-chat/usage.js';
 import { baseHeaders } from './headers.js';
-import { BodyCollector, HeldStreamResponder } from './held-stream.js';
+import { HeldStreamResponder } from './held-stream.js';
+import { JsonAnswerResponder } from './json-responder.js';
 import type { ClientSink, Dialect, Outcome, RequestContext, Responder, Target } from './types.js';
 
 // Full translation to and from OpenAI Chat Completions, streamed incrementally.
@@ -30,7 +31,13 @@ export const openaiChatDialect: Dialect = {
   responder(ctx, target, sink) {
     const rc = responseContext(ctx, target);
     const label = target.provider.label;
-    if (!ctx.stream) return new ChatJsonResponder(rc, label, sink);
+    if (!ctx.stream) {
+      return new JsonAnswerResponder((bytes) => {
+        const completion = parseCompletion(bytes, label);
+        const message = fromChatCompletion(completion, rc);
+        return { message, outcome: outcomeOf(message, completion) };
+      }, sink);
+    }
     // A server that ignores stream:true answers with JSON: translated whole and replayed as a stream.
     const fromJson = (body: Buffer) => {
       const completion = parseCompletion(body, label);
@@ -101,37 +108,6 @@ function thinkingDisplay(body: MessagesRequest): ResponseContext['thinkingDispla
   return t.display === 'omitted' ? 'omitted' : 'summarized';
 }
 
-class ChatJsonResponder implements Responder {
-  private readonly collector = new BodyCollector();
-  private outcomeValue: Outcome = {};
-  readonly committed = false;
-
-  constructor(
-    private readonly rc: ResponseContext,
-    private readonly label: string,
-    private readonly sink: ClientSink,
-  ) {}
-
-  onStart(): void {}
-
-  onData(chunk: Buffer): void {
-    this.collector.push(chunk);
-  }
-
-  onEnd(): void {
-    const completion = parseCompletion(this.collector.bytes(), this.label);
-    const message = fromChatCompletion(completion, this.rc);
-    this.outcomeValue = outcomeOf(message, completion);
-    this.sink.head(200, { 'content-type': 'application/json' });
-    this.sink.end(JSON.stringify(message));
-  }
-
-  onError(): void {}
-
-  outcome(): Outcome {
-    return this.outcomeValue;
-  }
-}
 
 function outcomeOf(message: MessageResponse, completion: ChatCompletion): Outcome {
   return { usage: message.usage, stopReason: message.stop_reason, providerCostUsd: providerCostOf(completion.usage) };
