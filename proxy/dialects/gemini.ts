@@ -12,7 +12,7 @@ import { GeminiToolsCache } from '../translate/gemini/tools-cache.js';
 import { baseHeaders } from './headers.js';
 import { HeldStreamResponder } from './held-stream.js';
 import { JsonAnswerResponder } from './json-responder.js';
-import type { ClientSink, Dialect, Outcome, Responder, Target } from './types.js';
+import type { Dialect, Outcome, Target } from './types.js';
 
 // Full translation to and from Google's generateContent API (AI Studio and Vertex AI
 // Gemini share the wire format). Provider-shaped parts come from provider data:

@@ -13,7 +13,7 @@ import { providerCostOf } from '../translate/openai-chat/usage.js';
 import { baseHeaders } from './headers.js';
 import { HeldStreamResponder } from './held-stream.js';
 import { JsonAnswerResponder } from './json-responder.js';
-import type { ClientSink, Dialect, Outcome, RequestContext, Responder, Target } from './types.js';
+import type { Dialect, Outcome, RequestContext, Target } from './types.js';
 
 // Full translation to and from OpenAI Chat Completions, streamed incrementally.
 
