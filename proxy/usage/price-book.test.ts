@@ -1,6 +1,6 @@
 // The live price book against a scripted OpenRouter model list: fetch off the
 // request path, persistence for offline starts, failure handling, drift warnings.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';

@@ -1,9 +1,9 @@
 // Assistant turns, tools, limits and reasoning; request.test.ts covers system, user content and tool results.
 import { describe, expect, it } from 'vitest';
 import type { ContentBlock, MessagesRequest, Tool } from '../../protocol/anthropic/types.js';
-import type { ChatContentPart, ChatMessage } from '../../protocol/openai/types.js';
+import type { ChatMessage } from '../../protocol/openai/types.js';
 import { encodeEnvelope } from '../../sessions/thinking-envelope.js';
-import { assistant, claudeCode, DEEPSEEK, OPENAI, OPENROUTER, req, text, tool, user } from '../../test/chat-request-helpers.js';
+import { assistant, DEEPSEEK, OPENAI, OPENROUTER, req, text, tool, user } from '../../test/chat-request-helpers.js';
 import { isBlank, toChatRequest } from './request.js';
 
 describe('toChatRequest: assistant turns', () => {

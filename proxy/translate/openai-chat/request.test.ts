@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ContentBlock, MessagesRequest, Tool } from '../../protocol/anthropic/types.js';
-import type { ChatContentPart, ChatMessage } from '../../protocol/openai/types.js';
-import { encodeEnvelope } from '../../sessions/thinking-envelope.js';
-import { assistant, claudeCode, DEEPSEEK, OPENAI, OPENROUTER, req, text, tool, user } from '../../test/chat-request-helpers.js';
-import { isBlank, toChatRequest } from './request.js';
+import type { ContentBlock, MessagesRequest } from '../../protocol/anthropic/types.js';
+import type { ChatContentPart } from '../../protocol/openai/types.js';
+import { assistant, claudeCode, DEEPSEEK, OPENAI, OPENROUTER, req, text, user } from '../../test/chat-request-helpers.js';
+import { toChatRequest } from './request.js';
 
 describe('toChatRequest: the real Claude Code first turn', () => {
   it('keeps the system-role message, drops the billing line and the deferred placeholder', () => {

@@ -1,11 +1,9 @@
 // Golden upstream captures through the stream translator; stream.test.ts covers behaviour.
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { accumulateMessage, assertValidAnthropicStream, parseAnthropicSse, type AnthropicSseEvent } from '../../test/anthropic-stream.js';
-import { CTX, delta, events, fixture, sig, sse, translate, usage0 } from '../../test/chat-stream-helpers.js';
+import { accumulateMessage, parseAnthropicSse } from '../../test/anthropic-stream.js';
+import { events, fixture, sig, translate, usage0 } from '../../test/chat-stream-helpers.js';
 import { decodeEnvelope } from '../../sessions/thinking-envelope.js';
-import type { ResponseContext } from './options.js';
-import { ChatStreamTranslator } from './stream.js';
 
 interface Golden {
   file: string;

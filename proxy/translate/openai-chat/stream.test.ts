@@ -1,9 +1,7 @@
-import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { accumulateMessage, assertValidAnthropicStream, parseAnthropicSse, type AnthropicSseEvent } from '../../test/anthropic-stream.js';
-import { CTX, delta, events, fixture, sig, sse, translate, usage0 } from '../../test/chat-stream-helpers.js';
+import { accumulateMessage, parseAnthropicSse } from '../../test/anthropic-stream.js';
+import { CTX, delta, events, sig, sse, translate, usage0 } from '../../test/chat-stream-helpers.js';
 import { decodeEnvelope } from '../../sessions/thinking-envelope.js';
-import type { ResponseContext } from './options.js';
 import { ChatStreamTranslator } from './stream.js';
 
 describe('ChatStreamTranslator: behaviour', () => {
