@@ -253,6 +253,7 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
     await bg.getByRole('button', { name: 'Add a target for background' }).click();
     await bg.getByLabel('Provider').selectOption('alpha');
     await bg.getByLabel('Model').fill('alpha-small');
+    await shot('routing-add-target');
     await bg.getByRole('button', { name: 'Add', exact: true }).click();
     await bg.getByText('alpha,alpha-small').waitFor();
     await page.getByRole('button', { name: 'Save scenario targets' }).click();
@@ -266,7 +267,7 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
     await page.getByLabel('Long context above').fill('100k');
     await page.getByRole('button', { name: 'Save thresholds' }).click();
     await expect.poll(async () => (await routing()).thresholds.longContextThreshold).toBe(100_000);
-    await expect.poll(() => page.getByLabel('Long context above').inputValue()).toBe('100000');
+    await expect.poll(() => page.getByLabel('Long context above').inputValue()).toBe('100,000');
     // The notice sits in the sidebar, clear of the page's controls, and goes away by itself.
     const note = page.getByTestId('toast').filter({ hasText: 'Thresholds saved' });
     await note.waitFor();

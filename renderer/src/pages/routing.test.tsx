@@ -87,7 +87,7 @@ describe('Routing page: scenario targets and thresholds', () => {
     render(<Routing />);
     const rate = (await screen.findByLabelText('Avoid a provider below')) as HTMLInputElement;
     const long = screen.getByLabelText('Long context above') as HTMLInputElement;
-    expect([rate.value, long.value]).toEqual(['20', '60000']);
+    expect([rate.value, long.value]).toEqual(['20', '60,000']);
     expect(screen.getByText('% of its rate limit left')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Save thresholds' }).hasAttribute('disabled')).toBe(true);
     await userEvent.clear(rate);
@@ -101,7 +101,7 @@ describe('Routing page: scenario targets and thresholds', () => {
     await userEvent.type(long, '100k');
     await userEvent.click(screen.getByRole('button', { name: 'Save thresholds' }));
     await waitFor(() => expect(g.puts()).toEqual([{ thresholds: { rateLimitThreshold: 0.1, longContextThreshold: 100_000 } }]));
-    await waitFor(() => expect(long.value).toBe('100000'));
+    await waitFor(() => expect(long.value).toBe('100,000'));
     expect(screen.getByRole('button', { name: 'Save thresholds' }).hasAttribute('disabled')).toBe(true);
   });
 

@@ -24,10 +24,11 @@ export function parseTokens(s: string): number | null {
 }
 
 const pctText = (v: number) => String(Math.round(v * 10_000) / 100);
+const tokensText = (v: number) => v.toLocaleString('en-US');
 
 export function ThresholdsForm({ thresholds, onSave }: { thresholds: RouterThresholds; onSave: (t: RouterThresholds) => Promise<void> }) {
   const [rate, setRate] = useState(pctText(thresholds.rateLimitThreshold));
-  const [tokens, setTokens] = useState(String(thresholds.longContextThreshold));
+  const [tokens, setTokens] = useState(tokensText(thresholds.longContextThreshold));
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const r = parsePercent(rate);
@@ -37,12 +38,12 @@ export function ThresholdsForm({ thresholds, onSave }: { thresholds: RouterThres
   // Saved elsewhere (another window, the API): show the new values.
   useEffect(() => {
     setRate(pctText(thresholds.rateLimitThreshold));
-    setTokens(String(thresholds.longContextThreshold));
+    setTokens(tokensText(thresholds.longContextThreshold));
   }, [thresholds.rateLimitThreshold, thresholds.longContextThreshold]);
 
   const undo = () => {
     setRate(pctText(thresholds.rateLimitThreshold));
-    setTokens(String(thresholds.longContextThreshold));
+    setTokens(tokensText(thresholds.longContextThreshold));
     setError(null);
   };
   const submit = async (e: FormEvent) => {
@@ -62,7 +63,7 @@ export function ThresholdsForm({ thresholds, onSave }: { thresholds: RouterThres
   };
 
   return (
-    <form onSubmit={submit} className="form-grid" aria-label="Router thresholds" noValidate>
+    <form onSubmit={submit} className="form-stack" aria-label="Router thresholds" noValidate>
       <div className="field">
         <label htmlFor="threshold-rate">Avoid a provider below</label>
         <span className="input-unit">
@@ -83,7 +84,7 @@ export function ThresholdsForm({ thresholds, onSave }: { thresholds: RouterThres
           A request whose estimated prompt is longer is the longContext scenario and goes to its targets first. Default 60,000.
         </span>
       </div>
-      <div className="field" style={{ gridColumn: '1 / -1' }}>
+      <div className="field">
         {error ? (
           <p role="alert" className="banner banner--error">
             {error}
