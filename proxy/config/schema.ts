@@ -96,13 +96,13 @@ const TimeoutsSchema = z
   })
   .strict();
 
-// "provider,model", or a list tried in order; the format and the provider being enabled
+// "provider,model" or "provider" (its own model for the request), or a list tried in order; the format and the provider being enabled
 // are checked when the config is resolved, so the error can name the entry.
 const scenarioRoute = (what: string) =>
   z
     .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
     .optional()
-    .describe(`"provider,model" (or a list, tried in order) for ${what}`);
+    .describe(`"provider,model" or "provider" (or a list, tried in order) for ${what}`);
 
 const ScenariosSchema = z
   .object({

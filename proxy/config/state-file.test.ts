@@ -71,6 +71,27 @@ describe('state file', () => {
     }
   });
 
+  it('round-trips scenario routes and thresholds; a bad entry is dropped with a warning', async () => {
+    const file = new StateFile(dir, capturingLogger().log);
+    await file.save({ scenarios: { think: ['b,b-think', 'a'], background: [] }, thresholds: { longContextThreshold: 100_000 } });
+    await file.save({ thresholds: { longContextThreshold: 100_000, rateLimitThreshold: 0.1 } });
+    expect(await new StateFile(dir, capturingLogger().log).load()).toEqual({
+      scenarios: { think: ['b,b-think', 'a'], background: [] },
+      thresholds: { longContextThreshold: 100_000, rateLimitThreshold: 0.1 },
+    });
+    for (const [field, bad, msg] of [
+      ['scenarios', { thinking: ['a'] }, 'saved scenario routes are not valid; ignoring them'],
+      ['scenarios', { think: 'a,b' }, 'saved scenario routes are not valid; ignoring them'],
+      ['thresholds', { rateLimitThreshold: 2 }, 'saved router thresholds are not valid; ignoring them'],
+      ['thresholds', { longContextThreshold: 0.5 }, 'saved router thresholds are not valid; ignoring them'],
+    ] as const) {
+      writeFileSync(join(dir, 'state.json'), JSON.stringify({ strategy: 'cost', [field]: bad }));
+      const { log, lines } = capturingLogger();
+      expect(await new StateFile(dir, log).load()).toEqual({ strategy: 'cost' });
+      expect(lines.map((l) => l.msg)).toContain(msg);
+    }
+  });
+
   it('a failed save is logged, not thrown', async () => {
     writeFileSync(join(dir, 'blocker'), 'a file where the state dir should be');
     const { log, lines } = capturingLogger();

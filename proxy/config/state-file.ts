@@ -4,11 +4,14 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { BUDGET_ACTIONS, DOWNGRADE_TARGETS, type BudgetChange } from '../budget/types.js';
+import type { Thresholds } from '../router/route-settings.js';
+import { ROUTED_SCENARIOS, type RoutedScenario } from '../router/scenario-routes.js';
 import type { StrategyName } from '../router/state.js';
 import { isStrategyName } from '../router/strategies/index.js';
 import type { Env } from './resolve.js';
 
-// Runtime choices the user made through the admin API (strategy, router priority),
+// Runtime choices the user made through the admin API (strategy, router priority,
+// scenario routes, thresholds, budgets),
 // kept in <stateDir>/state.json so they survive restarts. They override the config
 // file's router.strategy / router.order until changed again. A missing or corrupt
 // file means "no saved choices": routing must never fail to start over it.
@@ -18,6 +21,10 @@ export interface PersistedState {
   priority?: string[];
   /** The enabled providers when `priority` was saved, so providers enabled later can join its end. */
   priorityProviders?: string[];
+  /** Scenario routes set through the admin API, per scenario ("provider" or "provider,model"; [] removes the config's). */
+  scenarios?: Partial<Record<RoutedScenario, string[]>>;
+  /** Router thresholds set through the admin API (only those changed). */
+  thresholds?: Partial<Thresholds>;
   /** Budget limits and action changed through the admin API (only the fields changed). */
   budgets?: BudgetChange;
 }
@@ -82,6 +89,16 @@ export class StateFile {
     if (isStringArray(priority)) out.priority = priority;
     else if (priority !== undefined) this.log.warn({ path: this.path }, 'saved priority is not a list of provider ids; ignoring it');
     if (isStringArray(priorityProviders)) out.priorityProviders = priorityProviders;
+    if (this.doc.scenarios !== undefined) {
+      const scenarios = scenarioMap(this.doc.scenarios);
+      if (scenarios) out.scenarios = scenarios;
+      else this.log.warn({ path: this.path }, 'saved scenario routes are not valid; ignoring them');
+    }
+    if (this.doc.thresholds !== undefined) {
+      const thresholds = thresholdValues(this.doc.thresholds);
+      if (thresholds) out.thresholds = thresholds;
+      else this.log.warn({ path: this.path }, 'saved router thresholds are not valid; ignoring them');
+    }
     if (this.doc.budgets !== undefined) {
       const budgets = budgetChange(this.doc.budgets);
       if (budgets) out.budgets = budgets;
@@ -128,6 +145,36 @@ function budgetChange(v: unknown): BudgetChange | null {
     const to = DOWNGRADE_TARGETS.find((t) => t === o.downgradeTo);
     if (!to) return null;
     out.downgradeTo = to;
+  }
+  return out;
+}
+
+/** Saved scenario routes, or null when the shape is wrong (targets are checked against providers at start). */
+function scenarioMap(v: unknown): Partial<Record<RoutedScenario, string[]>> | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const o = v as Record<string, unknown>;
+  const out: Partial<Record<RoutedScenario, string[]>> = {};
+  for (const [key, list] of Object.entries(o)) {
+    const scenario = ROUTED_SCENARIOS.find((s) => s === key);
+    if (!scenario || !isStringArray(list)) return null;
+    out[scenario] = list;
+  }
+  return out;
+}
+
+/** Saved thresholds in their API ranges, or null. */
+function thresholdValues(v: unknown): Partial<Thresholds> | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const o = v as Record<string, unknown>;
+  const out: Partial<Thresholds> = {};
+  const { rateLimitThreshold: rl, longContextThreshold: lc } = o;
+  if (rl !== undefined) {
+    if (typeof rl !== 'number' || !(rl >= 0 && rl <= 1)) return null;
+    out.rateLimitThreshold = rl;
+  }
+  if (lc !== undefined) {
+    if (typeof lc !== 'number' || !Number.isInteger(lc) || lc < 1) return null;
+    out.longContextThreshold = lc;
   }
   return out;
 }

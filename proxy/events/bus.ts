@@ -18,6 +18,8 @@ export type GatewayEvent =
   | { type: 'strategy'; at: number; strategy: StrategyName; reason: string }
   | { type: 'priority'; at: number; priority: string[]; reason: string }
   | { type: 'reset'; at: number; reason: string }
+  /** Scenario routes or router thresholds changed; `fields`: what changed ("scenarios.think", "thresholds.longContextThreshold"). */
+  | { type: 'routing'; at: number; fields: string[]; reason: string }
   /** Providers or ports changed while running (added, edited, removed, a port stopped or started); `providers`: the ids concerned. */
   | { type: 'config'; at: number; providers: string[]; reason: string }
   /** A budget window reached 80 % or 100 % (once per threshold per window; budget/tracker.ts). */

@@ -8,7 +8,9 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { modelInfoFor } from './model-map.js';
 import { LatencyStats } from './latency-stats.js';
 import { priorityProblem } from './priority.js';
-import { DEFAULT_HEADROOM_THRESHOLD, RateLimitTracker } from './rate-limit-tracker.js';
+import { RateLimitTracker } from './rate-limit-tracker.js';
+import { describeRouteChange, effectiveRoutes, emptyOverrides, overridesToJson, type RouteOverrides, type RouteSettings, type Thresholds } from './route-settings.js';
+import type { RoutedScenario, ScenarioTarget } from './scenario-routes.js';
 import { DEFAULT_RETRY_POLICY, type FailureKind, type RetryPolicy } from './retry-policy.js';
 import type { Candidate, Clock, ProviderSnapshot, RequestFacts, StrategyName, TargetPrice } from './state.js';
 import { systemClock } from './state.js';
@@ -33,6 +35,16 @@ export interface ProviderRuntime {
 export interface RoutingChange {
   strategy?: StrategyName;
   priority?: string[];
+  /** Every scenario route the user set so far (not only this change), targets as strings. */
+  scenarios?: Partial<Record<RoutedScenario, string[]>>;
+  /** Every threshold the user set so far. */
+  thresholds?: Partial<Thresholds>;
+}
+
+/** A change to scenario routes (an empty list removes the route) and thresholds; fields left out stay. */
+export interface RouteChange {
+  scenarios?: Partial<Record<RoutedScenario, ScenarioTarget[]>>;
+  thresholds?: Partial<Thresholds>;
 }
 
 export class RouterRuntime {
@@ -44,6 +56,9 @@ export class RouterRuntime {
   private readonly probes = new Map<string, ProbeRecord>();
   private activeStrategy: StrategyName;
   private priorityOrder: string[];
+  /** Scenario routes and thresholds the user set (admin API), over the config file's. */
+  private overrides: RouteOverrides = emptyOverrides();
+  private current: RouteSettings;
   /** Told about every strategy or priority change; set by the Gateway to persist them (this class does no I/O). */
   onRoutingChange: ((change: RoutingChange) => void) | null = null;
   /** Where candidates' prices come from; the Gateway points it at its PriceBook (live prices). */
@@ -55,6 +70,7 @@ export class RouterRuntime {
   ) {
     this.activeStrategy = settings.routerStrategy ?? DEFAULT_STRATEGY;
     this.priorityOrder = [...settings.routerOrder];
+    this.current = effectiveRoutes(settings, this.overrides);
     // Same-provider retries are off unless configured: Claude Code runs its own retry loop
     // (with visible backoff), and gateway retries would multiply with it.
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, maxRetries: settings.routerRetries };
@@ -87,6 +103,26 @@ export class RouterRuntime {
     this.onRoutingChange?.({ priority: [...ids] });
   }
 
+  /** Scenario routes and thresholds in force: one frozen object, replaced (never mutated) on a change. */
+  get routes(): RouteSettings {
+    return this.current;
+  }
+
+  /**
+   * Applies a checked change (server/admin/routing.ts validates it) to the next
+   * request: one new RouteSettings swapped in, one `routing` event, one save.
+   */
+  setRoutes(change: RouteChange, reason = 'changed by the user'): void {
+    const o: RouteOverrides = { scenarios: { ...this.overrides.scenarios, ...change.scenarios }, thresholds: { ...this.overrides.thresholds, ...change.thresholds } };
+    const next = effectiveRoutes(this.settings, o);
+    const { fields, parts } = describeRouteChange(this.current, next);
+    this.overrides = o;
+    this.current = next;
+    if (!fields.length) return;
+    this.events.emit({ type: 'routing', at: this.clock.now(), fields, reason: `${parts.join('; ')} (${reason})` });
+    this.onRoutingChange?.(overridesToJson(o));
+  }
+
   /**
    * The providers changed while running (the Gateway's live reconfiguration). Removed
    * providers drop out of the priority and their learned state is forgotten, as is the
@@ -97,6 +133,8 @@ export class RouterRuntime {
   updateSettings(next: Settings, changed: Iterable<string> = [], reason = 'providers changed'): void {
     const before = new Set(this.settings.providers.keys());
     this.settings = next;
+    // The config's routes may have changed with the providers; the user's stay over them.
+    this.current = effectiveRoutes(next, this.overrides);
     const forget = new Set(changed);
     for (const id of before) if (!next.providers.has(id)) forget.add(id);
     for (const id of forget) {
@@ -134,7 +172,7 @@ export class RouterRuntime {
       id: providerId,
       circuit: rt.breaker.state(),
       cooldownUntil: rt.cooldownUntil !== null && rt.cooldownUntil > now ? rt.cooldownUntil : null,
-      rateLimit: { ...rt.limits.snapshot(), low: !rt.limits.available(this.settings.rateLimitThreshold ?? DEFAULT_HEADROOM_THRESHOLD) },
+      rateLimit: { ...rt.limits.snapshot(), low: !rt.limits.available(this.current.thresholds.rateLimitThreshold) },
       latency: rt.latency.snapshot(detail),
       successRate: rt.latency.successRate(),
       samples: rt.latency.samples(),

@@ -30,7 +30,7 @@ describe('applyScenarioRoute', () => {
 
   it.each(ROUTED_SCENARIOS)('%s: the mapped target first with its explicit model, then the strategy order', (scenario) => {
     const routes: ScenarioRoutes = { [scenario]: [{ provider: 'b', model: `b-${scenario}` }] };
-    const plan = applyScenarioRoute(routes, s.providers, scenario, ordered);
+    const plan = applyScenarioRoute(routes, s.providers, scenario, ordered, 'claude-sonnet-5-5');
     expect(show(plan.targets)).toEqual([`b,b-${scenario}`, 'c,c-sonnet', 'a,a-sonnet', 'b,b-sonnet']);
     expect(plan.mapped).toBe(1);
   });
@@ -38,7 +38,7 @@ describe('applyScenarioRoute', () => {
   it('leaves the plan alone for the default scenario and for unmapped scenarios', () => {
     const routes: ScenarioRoutes = { think: [{ provider: 'b', model: 'b-think' }] };
     for (const scenario of ['default', 'background', 'image'] as const) {
-      const plan = applyScenarioRoute(routes, s.providers, scenario, ordered);
+      const plan = applyScenarioRoute(routes, s.providers, scenario, ordered, 'claude-sonnet-5-5');
       expect(show(plan.targets)).toEqual(['c,c-sonnet', 'a,a-sonnet', 'b,b-sonnet']);
       expect(plan.mapped).toBe(0);
     }
@@ -52,15 +52,24 @@ describe('applyScenarioRoute', () => {
         { provider: 'a', model: 'a-sonnet' },
       ],
     };
-    const plan = applyScenarioRoute(routes, s.providers, 'longContext', ordered);
+    const plan = applyScenarioRoute(routes, s.providers, 'longContext', ordered, 'claude-sonnet-5-5');
     expect(show(plan.targets)).toEqual(['a,a-sonnet', 'c,c-1m', 'c,c-sonnet', 'b,b-sonnet']);
     expect(plan.mapped).toBe(2);
   });
 
   it('skips a mapped provider that is no longer enabled', () => {
     const routes: ScenarioRoutes = { think: [{ provider: 'gone', model: 'x' }, { provider: 'a', model: 'a-think' }] };
-    const plan = applyScenarioRoute(routes, s.providers, 'think', ordered);
+    const plan = applyScenarioRoute(routes, s.providers, 'think', ordered, 'claude-sonnet-5-5');
     expect(show(plan.targets)).toEqual(['a,a-think', 'c,c-sonnet', 'a,a-sonnet', 'b,b-sonnet']);
+    expect(plan.mapped).toBe(1);
+  });
+
+  it('a bare provider target takes that provider\'s own model for the request (its tier mapping)', () => {
+    const mapped = settingsFor();
+    const withTiers = { ...mapped.providers.get('b')!, tiers: { haiku: 'b-mini', sonnet: 'b-sonnet' } };
+    const providers = new Map(mapped.providers).set('b', withTiers);
+    const plan = applyScenarioRoute({ background: [{ provider: 'b' }] }, providers, 'background', ordered, 'claude-haiku-5-5');
+    expect(show(plan.targets).slice(0, 2)).toEqual(['b,b-mini', 'c,c-sonnet']);
     expect(plan.mapped).toBe(1);
   });
 
@@ -71,11 +80,12 @@ describe('applyScenarioRoute', () => {
 
 describe('router.scenarios in the config', () => {
   it('resolves strings and arrays into targets, in config order', () => {
-    const s = settingsFor({ scenarios: { think: 'b,b-think', background: ['c,c-small', 'a, a-mini'], image: 'a,vendor/vision:latest' } });
+    const s = settingsFor({ scenarios: { think: 'b,b-think', background: ['c,c-small', 'a, a-mini', 'b'], image: 'a,vendor/vision:latest' } });
     expect(s.scenarioRoutes).toEqual({
       background: [
         { provider: 'c', model: 'c-small' },
         { provider: 'a', model: 'a-mini' },
+        { provider: 'b' },
       ],
       think: [{ provider: 'b', model: 'b-think' }],
       image: [{ provider: 'a', model: 'vendor/vision:latest' }],
@@ -86,8 +96,9 @@ describe('router.scenarios in the config', () => {
   it.each<[string, NonNullable<ConfigFile['router']>['scenarios'], string]>([
     ['an unknown provider', { think: 'nope,m' }, 'router.scenarios.think: provider "nope" is not a configured provider (enabled: a, b, c)'],
     ['a disabled provider in an array', { think: ['a,x', 'off,y'] }, 'router.scenarios.think[1]: provider "off" is disabled or has no API key'],
-    ['no model', { webSearch: 'a,' }, 'router.scenarios.webSearch: "a," is not "provider,model"'],
-    ['no comma', { longContext: ['a,x', 'b,y', 'just-a-model'] }, 'router.scenarios.longContext[2]: "just-a-model" is not "provider,model"'],
+    ['no model', { webSearch: 'a,' }, 'router.scenarios.webSearch: "a," is not "provider" or "provider,model"'],
+    ['a name with a space', { longContext: ['a,x', 'b,y', 'just a model'] }, 'router.scenarios.longContext[2]: "just a model" is not "provider" or "provider,model"'],
+    ['a model name alone', { longContext: ['a,x', 'gpt-5'] }, 'router.scenarios.longContext[1]: provider "gpt-5" is not a configured provider'],
   ])('names the field for %s', (_what, scenarios, message) => {
     expect(() => settingsFor({ scenarios })).toThrow(ConfigError);
     expect(() => settingsFor({ scenarios })).toThrow(message);

@@ -1,7 +1,7 @@
 import { ConfigError } from '../config/errors.js';
 import type { ResolvedProvider } from '../config/resolve.js';
 import type { Target } from '../dialects/types.js';
-import { parseExplicitModel } from './model-map.js';
+import { parseExplicitModel, upstreamModelFor } from './model-map.js';
 import type { Scenario } from './state.js';
 
 // Scenario routes (router.scenarios), as claude-code-router users know them: a
@@ -15,13 +15,28 @@ export type RoutedScenario = Exclude<Scenario, 'default'>;
 
 export interface ScenarioTarget {
   provider: string;
-  model: string;
+  /** Absent: the provider's own model for the requested name (its tier mapping), as the fallback would use. */
+  model?: string;
 }
 
 /** Mapped targets per scenario, in config order. */
 export type ScenarioRoutes = Partial<Record<RoutedScenario, ScenarioTarget[]>>;
 
 export const ROUTED_SCENARIOS: readonly RoutedScenario[] = ['background', 'think', 'longContext', 'webSearch', 'image'];
+
+/** "provider,model" or a bare "provider"; null when it is neither. */
+export function parseScenarioTarget(entry: string): ScenarioTarget | null {
+  if (!entry.includes(',')) {
+    const provider = entry.trim();
+    return provider && !/\s/.test(provider) ? { provider } : null;
+  }
+  return parseExplicitModel(entry);
+}
+
+/** The target as the config and the admin API write it. */
+export function targetString(t: ScenarioTarget): string {
+  return t.model === undefined ? t.provider : `${t.provider},${t.model}`;
+}
 
 /**
  * Checks router.scenarios against the enabled providers. A mapping naming a
@@ -41,8 +56,8 @@ export function resolveScenarioRoutes(
     const list = Array.isArray(value) ? value : [value];
     routes[scenario] = list.map((entry, i) => {
       const field = `router.scenarios.${scenario}${Array.isArray(value) ? `[${i}]` : ''}`;
-      const parsed = parseExplicitModel(entry);
-      if (!parsed || !parsed.provider || !parsed.model) throw new ConfigError(`${field}: "${entry}" is not "provider,model"`);
+      const parsed = parseScenarioTarget(entry);
+      if (!parsed) throw new ConfigError(`${field}: "${entry}" is not "provider" or "provider,model"`);
       if (!enabled.has(parsed.provider)) {
         const why = configured?.[parsed.provider] !== undefined ? 'is disabled or has no API key' : 'is not a configured provider';
         throw new ConfigError(`${field}: provider "${parsed.provider}" ${why} (enabled: ${[...enabled.keys()].join(', ') || 'none'})`);
@@ -71,6 +86,7 @@ export function applyScenarioRoute(
   providers: ReadonlyMap<string, ResolvedProvider>,
   scenario: Scenario,
   ordered: readonly Target[],
+  requestedModel: string,
 ): ScenarioPlan {
   const mappedTo = scenario === 'default' ? undefined : routes[scenario];
   if (!mappedTo?.length) return { targets: [...ordered], mapped: 0 };
@@ -87,7 +103,7 @@ export function applyScenarioRoute(
   for (const m of mappedTo) {
     // Settings may have been swapped since the config was checked; a provider gone now is skipped.
     const provider = providers.get(m.provider);
-    if (provider && add({ provider, model: m.model })) mapped++;
+    if (provider && add({ provider, model: m.model ?? upstreamModelFor(provider, requestedModel) })) mapped++;
   }
   for (const t of ordered) add(t);
   return { targets, mapped };

@@ -242,8 +242,39 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Move Beta Models down');
     await page.getByRole('button', { name: 'Save order' }).click();
     await expect.poll(async () => (await (await fetch(gw.url('router') + '/api/routing', { headers: { authorization: `Bearer ${token}` } })).json()).priority).toEqual(['beta', 'alpha', 'gamma']);
-    await page.getByText('beta,beta-small').waitFor();
+    await page.getByTestId('scenario-background').getByText('beta,beta-small').waitFor();
     await shot('routing-light');
+  });
+
+  it('Routing: a new background target takes the very next background request; thresholds are saved', async () => {
+    const routing = async () => (await fetch(gw.url('router') + '/api/routing', { headers: { authorization: `Bearer ${token}` } })).json();
+    const bg = page.getByTestId('scenario-background');
+    await bg.getByRole('button', { name: 'Remove beta,beta-small from background' }).click();
+    await bg.getByRole('button', { name: 'Add a target for background' }).click();
+    await bg.getByLabel('Provider').selectOption('alpha');
+    await bg.getByLabel('Model').fill('alpha-small');
+    await shot('routing-add-target');
+    await bg.getByRole('button', { name: 'Add', exact: true }).click();
+    await bg.getByText('alpha,alpha-small').waitFor();
+    await page.getByRole('button', { name: 'Save scenario targets' }).click();
+    await expect.poll(async () => (await routing()).scenarios.background).toEqual(['alpha,alpha-small']);
+    // A small haiku request is a background request: it goes to the new target, though cost would pick beta.
+    const reply = await sdk().messages.create({ model: 'claude-haiku-5-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    expect((reply.content[0] as { text: string }).text).toBe('from alpha');
+    expect(alpha.last.body.model).toBe('alpha-small');
+    await expect.poll(() => page.getByTestId('last-route').textContent(), { timeout: 10_000 }).toMatch(/Alpha Cloud \(alpha-small\).*background request/);
+    // Thresholds, with their units.
+    await page.getByLabel('Long context above').fill('100k');
+    await page.getByRole('button', { name: 'Save thresholds' }).click();
+    await expect.poll(async () => (await routing()).thresholds.longContextThreshold).toBe(100_000);
+    await expect.poll(() => page.getByLabel('Long context above').inputValue()).toBe('100,000');
+    // The notice sits in the sidebar, clear of the page's controls, and goes away by itself.
+    const note = page.getByTestId('toast').filter({ hasText: 'Thresholds saved' });
+    await note.waitFor();
+    const box = (await note.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(220);
+    await shot('routing-edited');
+    await note.waitFor({ state: 'detached', timeout: 9_000 });
   });
 
   it('Costs: the chart and savings update, and the export downloads a CSV of every request', async () => {
@@ -257,7 +288,7 @@ describe.skipIf(!hasChromium)('the Switchboard window (Chromium, real gateway)',
     const csv = readFileSync((await download.path())!, 'utf8');
     const lines = csv.trim().split(/\r\n/);
     expect(lines[0]).toContain('provider');
-    expect(lines.length - 1).toBe(7); // 3 + 2 + 1 failover + 1 after the switch
+    expect(lines.length - 1).toBe(8); // 3 + 2 + 1 failover + 1 after the switch + 1 background
     expect(csv).not.toContain(ALPHA_KEY);
     await shot('costs-light');
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
 import type { ResolvedProvider, Settings } from '../../config/resolve.js';
 import type { PriceSpec, Tier } from '../../providers/types.js';
 import { TIER_ALIASES, upstreamModelFor } from '../../router/model-map.js';
-import { ROUTED_SCENARIOS } from '../../router/scenario-routes.js';
+import { ROUTED_SCENARIOS, type ScenarioRoutes } from '../../router/scenario-routes.js';
 import type { LiveStatus, PriceBook } from '../../usage/price-book.js';
 import { bundledModels, type PriceOrigin } from '../../usage/prices.js';
 
@@ -30,11 +30,12 @@ export interface ProviderPrices {
 }
 
 /** Per enabled provider: the models it serves or knows, priced. `all`: every model of its live list too. */
-export function pricesReport(settings: Settings, book: PriceBook, opts: { all?: boolean; provider?: string } = {}): ProviderPrices[] {
+export function pricesReport(settings: Settings, book: PriceBook, opts: { all?: boolean; provider?: string; scenarios?: ScenarioRoutes } = {}): ProviderPrices[] {
+  const scenarios = opts.scenarios ?? settings.scenarioRoutes;
   const out: ProviderPrices[] = [];
   for (const p of settings.providers.values()) {
     if (opts.provider && p.id !== opts.provider) continue;
-    const uses = modelUses(p, settings);
+    const uses = modelUses(p, scenarios);
     for (const m of Object.keys(p.models)) uses.get(m) ?? uses.set(m, []);
     for (const m of bundledModels(p.type)) uses.get(m) ?? uses.set(m, []);
     if (opts.all) for (const m of book.liveModels(p.id)) uses.get(m) ?? uses.set(m, []);
@@ -54,7 +55,7 @@ export function pricesReport(settings: Settings, book: PriceBook, opts: { all?: 
 }
 
 /** Upstream models a provider is asked for (tiers, modelMap, scenario routes), in that order, with how. */
-function modelUses(p: ResolvedProvider, settings: Settings): Map<string, string[]> {
+function modelUses(p: ResolvedProvider, scenarios: ScenarioRoutes): Map<string, string[]> {
   const uses = new Map<string, string[]>();
   const add = (model: string, how: string) => {
     const list = uses.get(model);
@@ -65,15 +66,16 @@ function modelUses(p: ResolvedProvider, settings: Settings): Map<string, string[
   for (const tier of Object.keys(TIER_ALIASES) as Tier[]) add(upstreamModelFor(p, TIER_ALIASES[tier].id), `tier:${tier}`);
   for (const [requested, model] of Object.entries(p.modelMap)) add(model, `modelMap:${requested}`);
   for (const scenario of ROUTED_SCENARIOS) {
-    for (const t of settings.scenarioRoutes[scenario] ?? []) if (t.provider === p.id) add(t.model, `scenario:${scenario}`);
+    // A bare-provider target uses the tier models listed above, whichever the request asks for.
+    for (const t of scenarios[scenario] ?? []) if (t.provider === p.id && t.model !== undefined) add(t.model, `scenario:${scenario}`);
   }
   return uses;
 }
 
-export function pricesRoute(app: FastifyInstance, settings: () => Settings, book: PriceBook, auth: RouteShorthandOptions): void {
+export function pricesRoute(app: FastifyInstance, settings: () => Settings, book: PriceBook, auth: RouteShorthandOptions, scenarios?: () => ScenarioRoutes): void {
   app.get('/api/prices', auth, async (request) => {
     const q = request.query as Record<string, string | undefined>;
     const all = q.all === '1' || q.all === 'true';
-    return { providers: pricesReport(settings(), book, { all, provider: q.provider || undefined }) };
+    return { providers: pricesReport(settings(), book, { all, provider: q.provider || undefined, scenarios: scenarios?.() }) };
   });
 }

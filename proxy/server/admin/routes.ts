@@ -52,7 +52,7 @@ export function adminRoutes(app: FastifyInstance, lc: ListenerContext, admin: Ad
     return { reset: true, ...routing(router) };
   });
 
-  if (lc.prices) pricesRoute(app, () => lc.settings, lc.prices, auth);
+  if (lc.prices) pricesRoute(app, () => lc.settings, lc.prices, auth, () => router.routes.scenarios);
   if (lc.budget) budgetRoutes(app, lc.budget, admin, auth.onRequest);
   if (admin.providers) providerRoutes(app, admin.providers, auth.onRequest);
 

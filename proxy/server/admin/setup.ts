@@ -4,7 +4,9 @@ import type { ProviderManager } from '../../gateway-providers.js';
 import type { Env, Settings } from '../../config/resolve.js';
 import { StateFile } from '../../config/state-file.js';
 import { reconcilePriority } from '../../router/priority.js';
-import type { RouterRuntime } from '../../router/runtime.js';
+import type { RouteChange, RouterRuntime } from '../../router/runtime.js';
+import { parseScenarioTarget, ROUTED_SCENARIOS, type ScenarioTarget } from '../../router/scenario-routes.js';
+import type { PersistedState } from '../../config/state-file.js';
 import { resolveAdminToken, type AdminToken } from './auth.js';
 
 // What the Gateway does for the admin API at start: restore the saved routing
@@ -57,6 +59,8 @@ export async function prepareAdmin(o: AdminSetup): Promise<AdminContext> {
     if (priority) o.router.setPriority(priority, why);
     else o.log.warn({ path: state.path }, 'saved priority names no enabled provider; using router.order');
   }
+  const routes = restoredRoutes(saved, new Set(o.settings.providers.keys()), (msg) => o.log.warn({ path: state.path }, msg));
+  if (routes) o.router.setRoutes(routes, why);
   const enabled = o.enabled ?? (() => o.settings.providers.keys());
   o.router.onRoutingChange = (change) => {
     // The providers enabled when the priority was chosen, so ones enabled later join its end at the next start.
@@ -75,4 +79,30 @@ export async function prepareAdmin(o: AdminSetup): Promise<AdminContext> {
   }
   const token = await resolveAdminToken({ configured: o.settings.adminToken, env: o.env, stateDir: o.stateDir, log: o.log });
   return { token, statePath: state.path, ports: o.ports, flush: () => state.flush(), keepAliveMs: 15_000, providers: o.providers };
+}
+
+/**
+ * Saved scenario routes and thresholds, brought up to date with the providers
+ * enabled now: a target whose provider is gone drops out (as from a saved
+ * priority); a scenario left with none follows the config file again.
+ */
+export function restoredRoutes(saved: PersistedState, enabled: ReadonlySet<string>, warn: (msg: string) => void): RouteChange | null {
+  const change: RouteChange = {};
+  if (saved.scenarios) {
+    const scenarios: NonNullable<RouteChange['scenarios']> = {};
+    for (const s of ROUTED_SCENARIOS) {
+      const list = saved.scenarios[s];
+      if (!list) continue;
+      const kept: ScenarioTarget[] = [];
+      for (const entry of list) {
+        const t = parseScenarioTarget(entry);
+        if (t && enabled.has(t.provider)) kept.push(t);
+        else warn(`saved ${s} scenario target "${entry}" is not an enabled provider now; leaving it out`);
+      }
+      if (kept.length || list.length === 0) scenarios[s] = kept;
+    }
+    change.scenarios = scenarios;
+  }
+  if (saved.thresholds) change.thresholds = saved.thresholds;
+  return change.scenarios || change.thresholds ? change : null;
 }

@@ -60,9 +60,11 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
         reason = 'cheapest first';
       } else if (lc.port.use === 'router' && !explicit) {
         // Only the router port pays for request facts, strategy ordering and scenario routes.
-        const facts = tierFacts(planBody, { headers: request.headers, longContextThreshold: lc.settings.longContextThreshold });
+        // One read of the router's current routes: a change swaps the whole object, so this request sees one version.
+        const routes = lc.router.routes;
+        const facts = tierFacts(planBody, { headers: request.headers, longContextThreshold: routes.thresholds.longContextThreshold });
         const ordered = lc.router.order(targets, facts);
-        const plan = applyScenarioRoute(lc.settings.scenarioRoutes, lc.settings.providers, facts.scenario, ordered.targets);
+        const plan = applyScenarioRoute(routes.scenarios, lc.settings.providers, facts.scenario, ordered.targets, planBody.model);
         targets = plan.targets;
         mapped = targets.slice(0, plan.mapped);
         mode = lc.router.strategy;

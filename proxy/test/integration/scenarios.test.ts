@@ -100,7 +100,7 @@ describe('scenario config errors', () => {
       startGateway({ providers: { a: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' } }, router: { scenarios } });
     await expect(start({ think: ['a,x', 'b,y'] })).rejects.toThrow(ConfigError);
     await expect(start({ think: ['a,x', 'b,y'] })).rejects.toThrow(/^router\.scenarios\.think\[1\]: provider "b" is not a configured provider/);
-    await expect(start({ image: 'a' })).rejects.toThrow('router.scenarios.image: "a" is not "provider,model"');
+    await expect(start({ image: 'a,' })).rejects.toThrow('router.scenarios.image: "a," is not "provider" or "provider,model"');
   });
 });
 

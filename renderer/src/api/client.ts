@@ -12,6 +12,7 @@ import type {
   RequestDetail,
   RequestsResult,
   Routing,
+  RoutingChange,
   SeriesResult,
   SummaryResult,
   TestResult,
@@ -99,7 +100,7 @@ export class AdminApi {
   // ---- router and state ----
   state = () => this.request<GatewayState>('GET', '/api/state');
   routing = () => this.request<Routing>('GET', '/api/routing');
-  putRouting = (change: Partial<Routing>) => this.request<Routing>('PUT', '/api/routing', change);
+  putRouting = (change: RoutingChange) => this.request<Routing>('PUT', '/api/routing', change);
   resetRouter = () => this.request<Routing & { reset: true }>('POST', '/api/router/reset');
   budget = () => this.request<BudgetStatus>('GET', '/api/budget');
   putBudget = (change: BudgetChange) => this.request<BudgetStatus>('PUT', '/api/budget', change);

@@ -43,9 +43,31 @@ export interface GatewayState {
   providers: ProviderStatus[];
 }
 
+/** The router port's scenarios that can have targets of their own (README "Scenario routes"). */
+export type ScenarioName = 'background' | 'think' | 'longContext' | 'webSearch' | 'image';
+export const SCENARIO_ORDER: readonly ScenarioName[] = ['background', 'think', 'longContext', 'webSearch', 'image'];
+
+export interface RouterThresholds {
+  /** Avoid a provider with less than this fraction of its rate limit left (0..1). */
+  rateLimitThreshold: number;
+  /** Estimated prompt tokens above which a request is the longContext scenario. */
+  longContextThreshold: number;
+}
+
 export interface Routing {
   strategy: StrategyName;
   priority: string[];
+  /** Per scenario, its targets in order: "provider,model" or "provider" (its own model); [] = none. */
+  scenarios: Record<ScenarioName, string[]>;
+  thresholds: RouterThresholds;
+}
+
+/** PUT /api/routing: only the fields given change; a scenario's [] removes its route. */
+export interface RoutingChange {
+  strategy?: StrategyName;
+  priority?: string[];
+  scenarios?: Partial<Record<ScenarioName, string[]>>;
+  thresholds?: Partial<RouterThresholds>;
 }
 
 // ---- events (GET /api/events) ----
@@ -66,12 +88,14 @@ export type GatewayEvent = EventBase &
     | { type: 'strategy'; strategy: StrategyName }
     | { type: 'priority'; priority: string[] }
     | { type: 'reset' }
+    /** Scenario routes or router thresholds changed; `fields` such as "scenarios.think". */
+    | { type: 'routing'; fields: string[] }
     /** Providers or ports changed through the admin API. */
     | { type: 'config'; providers: string[] }
     | { type: 'budget'; window: 'hour' | 'day'; threshold: number; spentUsd: number; limitUsd: number; resetsAt: number; action: string; downgradeTo?: string }
   );
 export type EventType = GatewayEvent['type'];
-export const EVENT_TYPES: readonly EventType[] = ['route', 'failover', 'retry', 'circuit', 'cooldown', 'health', 'strategy', 'priority', 'reset', 'budget', 'config'];
+export const EVENT_TYPES: readonly EventType[] = ['route', 'failover', 'retry', 'circuit', 'cooldown', 'health', 'strategy', 'priority', 'reset', 'routing', 'budget', 'config'];
 
 // ---- providers (new endpoints) ----
 

@@ -10,20 +10,22 @@ import { useProviders } from '../stores/providers';
 import { useRequests } from '../stores/requests';
 import { toast } from '../stores/toasts';
 import { coalesce, type Coalescer } from './coalesce';
-import { EventStream, type StreamOptions } from './stream';
+import { EventStream, type StreamOptions, type StreamStatus } from './stream';
 
 // Live updates: the event stream fans out to the stores. Each topic (one store's
 // data) has one Coalescer, so a burst of events fetches each endpoint at most once
-// a second, and only topics a mounted page watches are fetched at all. Route events
-// arrive when a request is routed, before its ledger row exists, so they start a
-// bounded "tail": GET /api/usage/requests?after=<newest> every 2 s for 30 s after
-// the last routed request, then every 10 s for up to 10 min (a long stream). New
-// ledger rows refetch the usage aggregates.
+// a second, and only topics a mounted page watches are fetched at all. There is
+// no polling: the gateway records a request's ledger row before it emits the
+// request's route event, and every /api/usage answer writes pending rows first
+// (proxy/test/integration/routing-api.test.ts), so a refetch caused by the event
+// already sees the row. Only while the stream is down (and the window visible) is
+// there a slow safety refresh, once a minute.
 
-export type Topic = 'state' | 'providers' | 'overview' | 'costs' | 'budget' | 'requests' | 'prices';
+export type Topic = 'state' | 'routing' | 'providers' | 'overview' | 'costs' | 'budget' | 'requests' | 'prices';
 
 const loaders: Record<Topic, () => Promise<unknown>> = {
   state: () => useGateway.getState().load(),
+  routing: () => useGateway.getState().loadRouting(),
   providers: () => useProviders.getState().load(),
   overview: () => useOverview.getState().load(),
   costs: () => useCosts.getState().load(),
@@ -31,11 +33,16 @@ const loaders: Record<Topic, () => Promise<unknown>> = {
   requests: () => useRequests.getState().poll(),
   prices: () => usePrices.getState().load(),
 };
+const TOPICS = Object.keys(loaders) as Topic[];
+
+/** What a finished request changes: the request log and every figure computed from it. */
+const LEDGER: Topic[] = ['requests', 'overview', 'costs', 'budget'];
 
 /** What each event type makes stale. */
 const STALE: Record<GatewayEvent['type'], Topic[]> = {
-  route: ['state'],
-  failover: ['state'],
+  route: ['state', ...LEDGER],
+  // A failover that ends the plan (to: null) is a failed request: its row is written right after.
+  failover: ['state', ...LEDGER],
   retry: ['state'],
   circuit: ['state'],
   cooldown: ['state'],
@@ -43,72 +50,59 @@ const STALE: Record<GatewayEvent['type'], Topic[]> = {
   strategy: ['state'],
   priority: ['state'],
   reset: ['state'],
+  routing: ['routing', 'prices'],
   budget: ['budget', 'state'],
-  config: ['providers', 'state', 'prices'],
+  config: ['providers', 'state', 'routing', 'prices'],
 };
-/** What new ledger rows make stale. */
-const LEDGER_STALE: Topic[] = ['overview', 'costs', 'budget', 'state'];
 
 export interface LiveOptions {
   minIntervalMs?: number;
-  tailFastMs?: number;
-  tailSlowMs?: number;
+  /** The safety refresh while the stream is down (default 60 s). */
+  safetyMs?: number;
   stream?: Partial<StreamOptions>;
-  url?: (after: number | null) => string;
+  /** Whether the window is on screen (default: document.visibilityState). */
+  visible?: () => boolean;
 }
 
 export class Live {
   readonly refetch: Record<Topic, Coalescer>;
   private readonly watchers = new Map<Topic, number>();
   private stream: EventStream | null = null;
-  private tailTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastRoute = 0;
-  private stopped = false;
-  private readonly fastMs: number;
-  private readonly slowMs: number;
+  private safety: ReturnType<typeof setInterval> | null = null;
+  private status: StreamStatus = 'stopped';
 
   constructor(private readonly opts: LiveOptions = {}) {
     const min = opts.minIntervalMs ?? 1000;
-    this.fastMs = opts.tailFastMs ?? 2000;
-    this.slowMs = opts.tailSlowMs ?? 10_000;
-    const make = (t: Topic) => coalesce(loaders[t], { minIntervalMs: min });
-    this.refetch = {
-      state: make('state'),
-      providers: make('providers'),
-      overview: make('overview'),
-      costs: make('costs'),
-      budget: make('budget'),
-      prices: make('prices'),
-      // The tail: its result says whether the ledger changed.
-      requests: coalesce(async () => {
-        const fresh = await useRequests.getState().poll();
-        if (fresh > 0) for (const t of LEDGER_STALE) this.stale(t);
-      }, { minIntervalMs: min }),
-    };
+    this.refetch = Object.fromEntries(TOPICS.map((t) => [t, coalesce(loaders[t], { minIntervalMs: min })])) as Record<Topic, Coalescer>;
   }
 
   start(url: (after: number | null) => string): void {
-    this.stopped = false;
     this.stream = new EventStream({
       url,
       replayOnStart: true,
       onEvent: (e) => this.onEvent(e),
-      onStatus: (s) => useEvents.getState().setStatus(s),
+      onStatus: (s) => {
+        this.status = s;
+        useEvents.getState().setStatus(s);
+      },
       onResync: () => {
-        for (const t of Object.keys(this.refetch) as Topic[]) this.stale(t);
+        for (const t of TOPICS) this.stale(t);
       },
       ...this.opts.stream,
     });
     this.stream.start();
-    void this.refetch.requests.now();
+    const visible = this.opts.visible ?? (() => typeof document === 'undefined' || document.visibilityState === 'visible');
+    this.safety = setInterval(() => {
+      // Events cannot tell us about changes while disconnected; a slow look keeps the pages roughly current.
+      if (this.status !== 'live' && visible()) for (const t of TOPICS) this.stale(t);
+    }, this.opts.safetyMs ?? 60_000);
   }
 
   stop(): void {
-    this.stopped = true;
     this.stream?.stop();
     this.stream = null;
-    if (this.tailTimer) clearTimeout(this.tailTimer);
-    this.tailTimer = null;
+    if (this.safety) clearInterval(this.safety);
+    this.safety = null;
     for (const c of Object.values(this.refetch)) c.cancel();
   }
 
@@ -120,7 +114,7 @@ export class Live {
   }
 
   watched(topic: Topic): boolean {
-    return topic === 'state' || topic === 'requests' || (this.watchers.get(topic) ?? 0) > 0;
+    return topic === 'state' || (this.watchers.get(topic) ?? 0) > 0;
   }
 
   /** Mark a topic stale: refetched (coalesced) if a page shows it. */
@@ -131,27 +125,9 @@ export class Live {
   onEvent(e: GatewayEvent): void {
     useEvents.getState().add(e);
     for (const t of STALE[e.type] ?? []) this.stale(t);
-    if (e.type === 'route') this.kickTail(e.at);
     if (e.type === 'budget' && Date.now() - e.at < 60_000) {
       toast(e.threshold >= 1 ? 'error' : 'warning', e.reason);
     }
-  }
-
-  /** A request was routed: follow the ledger until its row is written. */
-  kickTail(at = Date.now()): void {
-    this.lastRoute = Math.max(this.lastRoute, Math.min(at, Date.now()));
-    if (!this.tailTimer && !this.stopped) this.scheduleTail(Math.min(500, this.fastMs));
-  }
-
-  private scheduleTail(wait: number): void {
-    this.tailTimer = setTimeout(() => {
-      this.tailTimer = null;
-      if (this.stopped) return;
-      this.refetch.requests.request();
-      const since = Date.now() - this.lastRoute;
-      if (since < 30_000) this.scheduleTail(this.fastMs);
-      else if (since < 600_000) this.scheduleTail(this.slowMs);
-    }, wait);
   }
 }
 

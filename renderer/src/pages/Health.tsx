@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Card, PageHeader } from '../components/Card';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { useWatch } from '../events/live';
 import { hrefFor } from '../route';
 import { isIncident, useEvents } from '../stores/events';
 import { useGateway } from '../stores/gateway';
@@ -13,6 +14,7 @@ import { RecentEvents } from './components/RecentEvents';
 // and the recent failovers, retries and circuit changes with their reasons.
 
 export default function Health() {
+  useWatch('requests'); // the latency sparklines are drawn from the newest request rows
   const { state, error, load } = useGateway();
   const rows = useRequests((s) => s.rows);
   const events = useEvents((s) => s.events);

@@ -2,13 +2,15 @@ import { Card, PageHeader } from '../components/Card';
 import { Dialog } from '../components/Dialog';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { useWatch } from '../events/live';
 import { clock, count, ms, usd } from '../format';
 import { useGateway } from '../stores/gateway';
 import { useRequests, type StatusFilter } from '../stores/requests';
 import { RequestDetailView } from './components/RequestDetailView';
 
 // Requests: the live tail of the request log (newest first), with a detail view.
-// New rows arrive through the event stream's tail; older pages load on demand.
+// New rows are fetched when the event stream says a request finished; older pages
+// load on demand.
 
 const FILTERS: Array<[StatusFilter, string]> = [
   ['all', 'All'],
@@ -17,6 +19,7 @@ const FILTERS: Array<[StatusFilter, string]> = [
 ];
 
 export default function Requests() {
+  useWatch('requests');
   const r = useRequests();
   const base = useGateway((s) => s.state?.ports.find((p) => p.use === 'router')?.url);
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { explain } from '../api/explain';
-import type { StrategyName } from '../api/types';
+import { SCENARIO_ORDER, type RouterThresholds, type StrategyName } from '../api/types';
 import { Card, PageHeader } from '../components/Card';
 import { Dialog } from '../components/Dialog';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -8,27 +8,21 @@ import { useWatch } from '../events/live';
 import { useBudget } from '../stores/budget';
 import { useEvents } from '../stores/events';
 import { useGateway } from '../stores/gateway';
-import { scenarioTargets, usePrices } from '../stores/prices';
+import { usePrices } from '../stores/prices';
 import { toast } from '../stores/toasts';
 import { BudgetForm } from './components/BudgetForm';
 import { PriorityChain } from './components/PriorityChain';
+import { ScenarioEditor, type ScenarioMap } from './components/ScenarioEditor';
 import { StrategyPicker } from './components/StrategyPicker';
+import { ThresholdsForm } from './components/ThresholdsForm';
 
 // Routing: the strategy, the fallback chain (drag or move up/down), the scenario
-// targets, and the budget thresholds. Every change applies to the next request.
-
-const SCENARIO_HELP: Record<string, string> = {
-  default: 'everything else',
-  background: 'haiku-tier requests that are not long (Claude Code’s background calls)',
-  think: 'requests with thinking on',
-  longContext: 'prompts above router.longContextThreshold tokens',
-  webSearch: 'requests offering the web_search tool',
-  image: 'an image in the last user message',
-};
+// targets, the router's thresholds and the budgets. Every change applies to the
+// next request and is kept across restarts.
 
 export default function Routing() {
-  useWatch('budget', 'prices');
-  const { state, error, load, setStrategy, setPriority, resetRouter } = useGateway();
+  useWatch('budget', 'prices', 'routing');
+  const { state, error, load, setStrategy, setPriority, resetRouter, routing, routingError, loadRouting, saveRoutes } = useGateway();
   const budget = useBudget();
   const prices = usePrices();
   const lastRoute = useEvents((s) => s.events.find((e) => e.type === 'route'));
@@ -44,7 +38,19 @@ export default function Routing() {
     );
   }
   const labels = new Map(state.providers.map((p) => [p.id, p.label]));
-  const scenarios = scenarioTargets(prices.providers);
+  const enabled = state.priority.filter((id) => labels.has(id)).map((id) => ({ id, label: labels.get(id) ?? id }));
+  const models = Object.fromEntries(prices.providers.map((p) => [p.id, p.models.map((m) => m.model)]));
+  const scenarios = routing ? (Object.fromEntries(SCENARIO_ORDER.map((s) => [s, routing.scenarios[s] ?? []])) as ScenarioMap) : null;
+
+  const saveScenarios = async (change: Partial<ScenarioMap>) => {
+    await saveRoutes({ scenarios: change });
+    const names = Object.keys(change).join(', ');
+    toast('success', `Scenario targets saved (${names}): the next request of that kind uses them.`);
+  };
+  const saveThresholds = async (thresholds: RouterThresholds) => {
+    await saveRoutes({ thresholds });
+    toast('success', 'Thresholds saved: the next request uses them.');
+  };
 
   const pick = async (s: StrategyName) => {
     setSwitching(true);
@@ -100,7 +106,8 @@ export default function Routing() {
           <p className="muted small" style={{ marginTop: '0.75rem' }} data-testid="last-route">
             {lastRoute && lastRoute.type === 'route' ? (
               <>
-                Last request: <strong>{labels.get(lastRoute.provider) ?? lastRoute.provider}</strong> ({lastRoute.model}), by {lastRoute.strategy}.
+                Last request: <strong>{labels.get(lastRoute.provider) ?? lastRoute.provider}</strong> ({lastRoute.model}), by {lastRoute.strategy}
+                {lastRoute.scenario !== 'default' ? `, ${lastRoute.scenario} request` : ''}.
               </>
             ) : (
               'No request routed since this window opened.'
@@ -117,43 +124,28 @@ export default function Routing() {
       </div>
 
       <Card title="Scenario targets" id="scenarios">
-        <ErrorBanner error={prices.error} context="Prices" onRetry={() => void prices.load()} />
-        {Object.keys(scenarios).length === 0 ? (
-          <p className="muted">
-            No scenario routes. With <code>router.scenarios</code> in the config file you can send, for example, background requests to a cheap model and thinking requests to a
-            reasoning model; they are tried first, then the chain above.
-          </p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Scenario</th>
-                <th scope="col">When</th>
-                <th scope="col">Tried first</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(scenarios).map(([s, targets]) => (
-                <tr key={s}>
-                  <td className="mono">{s}</td>
-                  <td className="muted small">{SCENARIO_HELP[s] ?? ''}</td>
-                  <td className="mono">{targets.join(' → ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <p className="muted small">Scenario targets are set in the config file (router.scenarios) and shown here as the gateway reports them.</p>
+        <p className="muted small" style={{ marginBottom: '0.6rem' }}>
+          Send a kind of request to chosen providers first, in your order, for example background calls to a cheap model and thinking requests to a reasoning model. If they fail, the
+          fallback chain above takes over. Provider ports and explicit <code>provider,model</code> choices are not affected.
+        </p>
+        <ErrorBanner error={routingError} context="Routing" onRetry={() => void loadRouting()} />
+        <ErrorBanner error={prices.error} context="Model list" onRetry={() => void prices.load()} />
+        {scenarios ? <ScenarioEditor scenarios={scenarios} providers={enabled} models={models} onSave={saveScenarios} /> : routingError ? null : <p className="muted">Loading…</p>}
       </Card>
 
-      <Card title="Thresholds" id="thresholds">
-        <ErrorBanner error={budget.error} context="Budgets" onRetry={() => void budget.load()} />
-        {budget.budget ? <BudgetForm budget={budget.budget} onSave={budget.save} /> : budget.error ? null : <p className="muted">Loading…</p>}
-        <p className="muted small" style={{ marginTop: '0.75rem' }}>
-          The router also steers away from a provider when its rate-limit headroom falls below <code>router.rateLimitThreshold</code> (20 % by default), and opens a
-          provider’s circuit after 5 failures in a row or a 50 % error rate; see the Health page.
-        </p>
-      </Card>
+      <div className="grid grid--2">
+        <Card title="Router thresholds" id="thresholds">
+          {routing ? <ThresholdsForm thresholds={routing.thresholds} onSave={saveThresholds} /> : routingError ? null : <p className="muted">Loading…</p>}
+          <p className="muted small" style={{ marginTop: '0.75rem' }}>
+            A provider’s circuit also opens after 5 failures in a row or a 50 % error rate; see the Health page.
+          </p>
+        </Card>
+
+        <Card title="Budgets" id="budgets">
+          <ErrorBanner error={budget.error} context="Budgets" onRetry={() => void budget.load()} />
+          {budget.budget ? <BudgetForm budget={budget.budget} onSave={budget.save} /> : budget.error ? null : <p className="muted">Loading…</p>}
+        </Card>
+      </div>
 
       <Dialog
         open={confirmReset}

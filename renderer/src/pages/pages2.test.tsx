@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Live, setLive } from '../events/live';
 import { useGateway } from '../stores/gateway';
 import { useRequests } from '../stores/requests';
-import { fakeApi, gatewayState, requestRow } from '../test/fake-api';
+import { fakeApi, gatewayState, requestRow, routingState } from '../test/fake-api';
 import { describe as describeEvent } from './components/RecentEvents';
 import Requests from './Requests';
 import Routing from './Routing';
@@ -46,8 +46,9 @@ describe('Routing page', () => {
       'GET /api/state': () => gatewayState({ strategy: strategy as 'priority' }),
       'PUT /api/routing': (c) => {
         strategy = (c.body as { strategy: string }).strategy;
-        return { strategy, priority: ['alpha', 'beta'] };
+        return routingState({ strategy: strategy as 'priority' });
       },
+      'GET /api/routing': () => routingState({ strategy: strategy as 'priority' }),
       'GET /api/budget': { hourlyUsd: 10, dailyUsd: 50, action: 'alert', downgradeTo: 'haiku', inForce: null, windows: [] },
       'GET /api/prices': { providers: [] },
     });

@@ -3,8 +3,8 @@ import { api } from '../api';
 import type { ProviderPrices } from '../api/types';
 
 // GET /api/prices: each provider's models, their prices and how requests reach
-// them ("tier:sonnet", "scenario:think"), which is where the Routing page reads
-// the scenario targets.
+// them ("tier:sonnet", "scenario:think"); the Routing page offers these models
+// when a scenario target is added.
 
 export interface PricesStore {
   providers: ProviderPrices[];
@@ -25,18 +25,3 @@ export const usePrices = create<PricesStore>((set) => ({
     }
   },
 }));
-
-/** scenario name → ["provider,model", ...] in config order. */
-export function scenarioTargets(providers: ProviderPrices[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const p of providers) {
-    for (const m of p.models) {
-      for (const use of m.uses) {
-        if (!use.startsWith('scenario:')) continue;
-        const name = use.slice('scenario:'.length);
-        (out[name] ??= []).push(`${p.id},${m.model}`);
-      }
-    }
-  }
-  return out;
-}

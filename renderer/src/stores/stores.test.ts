@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { errorResponse, fakeApi, gatewayState, requestRow } from '../test/fake-api';
+import { errorResponse, fakeApi, gatewayState, requestRow, routingState } from '../test/fake-api';
 import { RANGES, useCosts } from './costs';
 import { isIncident, MAX_EVENTS, useEvents } from './events';
 import { useGateway } from './gateway';
 import { rpmFor, spendFor } from './overview';
-import { scenarioTargets } from './prices';
 import { useProviders } from './providers';
 import { MAX_ROWS, useRequests } from './requests';
 
@@ -133,11 +132,23 @@ describe('helpers', () => {
     expect(spendFor(rows, 8080)).toBe(1.5);
   });
 
-  it('prices: scenario targets from the "scenario:" uses', () => {
-    const t = scenarioTargets([
-      { id: 'ol', type: 'ollama', label: 'Ollama', models: [{ model: 'qwen3-4b', uses: ['scenario:background'], origin: 'config', source: null, price: null }] },
-      { id: 'or', type: 'openrouter', label: 'OR', models: [{ model: 'x', uses: ['tier:sonnet', 'scenario:think', 'scenario:background'], origin: 'live', source: null, price: null }] },
-    ]);
-    expect(t).toEqual({ background: ['ol,qwen3-4b', 'or,x'], think: ['or,x'] });
+  it('routing: scenario targets and thresholds load, save (only what is sent), and keep /api/state in step', async () => {
+    let routing = routingState();
+    const f = fakeApi({
+      'GET /api/routing': () => routing,
+      'PUT /api/routing': (c) => {
+        const b = c.body as { scenarios?: object; thresholds?: object };
+        routing = { ...routing, scenarios: { ...routing.scenarios, ...b.scenarios }, thresholds: { ...routing.thresholds, ...b.thresholds }, strategy: 'cost' };
+        return routing;
+      },
+    });
+    useGateway.setState({ state: gatewayState(), routing: null });
+    await useGateway.getState().loadRouting();
+    expect(useGateway.getState().routing?.scenarios.background).toEqual(['beta,beta-small']);
+    await useGateway.getState().saveRoutes({ scenarios: { think: ['alpha'] } });
+    await useGateway.getState().saveRoutes({ thresholds: { longContextThreshold: 1000 } });
+    expect(f.calls.filter((c) => c.method === 'PUT').map((c) => c.body)).toEqual([{ scenarios: { think: ['alpha'] } }, { thresholds: { longContextThreshold: 1000 } }]);
+    expect(useGateway.getState().routing).toMatchObject({ scenarios: { think: ['alpha'], background: ['beta,beta-small'] }, thresholds: { longContextThreshold: 1000, rateLimitThreshold: 0.2 } });
+    expect(useGateway.getState().state!.strategy).toBe('cost');
   });
 });

@@ -1,6 +1,6 @@
 import { AdminApi } from '../api/client';
 import { setApi } from '../api';
-import type { GatewayState, ProviderStatus, RequestRow, UsageTotals } from '../api/types';
+import type { GatewayState, ProviderStatus, RequestRow, Routing, UsageTotals } from '../api/types';
 
 // A fake gateway behind the real AdminApi: routes keyed "METHOD /path" answer with
 // JSON (or a Response), and every call is recorded.
@@ -73,6 +73,16 @@ export function gatewayState(over: Partial<GatewayState> = {}): GatewayState {
       { port: 8092, use: 'alpha', url: 'http://127.0.0.1:8092' },
     ],
     providers: [providerStatus('alpha'), providerStatus('beta')],
+    ...over,
+  };
+}
+
+export function routingState(over: Partial<Routing> = {}): Routing {
+  return {
+    strategy: 'priority',
+    priority: ['alpha', 'beta'],
+    scenarios: { background: ['beta,beta-small'], think: [], longContext: [], webSearch: [], image: [] },
+    thresholds: { rateLimitThreshold: 0.2, longContextThreshold: 60_000 },
     ...over,
   };
 }

@@ -13,6 +13,7 @@ const KIND: Record<GatewayEvent['type'], { label: string; tone: '' | 'ok' | 'war
   strategy: { label: 'strategy', tone: 'ok' },
   priority: { label: 'order', tone: 'ok' },
   reset: { label: 'reset', tone: 'ok' },
+  routing: { label: 'routing', tone: 'ok' },
   budget: { label: 'budget', tone: 'bad' },
   config: { label: 'providers', tone: 'ok' },
 };
