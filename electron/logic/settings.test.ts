@@ -19,3 +19,15 @@ describe('desktop settings', () => {
     expect(toggled(DESKTOP_DEFAULTS, 'launchAtLogin')).toEqual({ ...DESKTOP_DEFAULTS, launchAtLogin: true });
   });
 });
+
+describe('launch at login on Linux (XDG autostart)', () => {
+  it('writes an entry under $XDG_CONFIG_HOME/autostart that starts the AppImage when there is one', async () => {
+    const { autostartCommand, autostartEntry, autostartPath } = await import('./autostart.js');
+    expect(autostartPath('/home/me', {})).toBe('/home/me/.config/autostart/switchboard.desktop');
+    expect(autostartPath('/home/me', { XDG_CONFIG_HOME: '/cfg' })).toBe('/cfg/autostart/switchboard.desktop');
+    expect(autostartCommand('/tmp/.mount_x/switchboard', { APPIMAGE: '/home/me/Apps/Switchboard.AppImage' })).toBe('/home/me/Apps/Switchboard.AppImage');
+    expect(autostartCommand('/opt/Switchboard/switchboard', {})).toBe('/opt/Switchboard/switchboard');
+    expect(autostartEntry('/home/me/My Apps/Switch"board')).toContain('Exec="/home/me/My Apps/Switch\\"board"\n');
+    expect(autostartEntry('/opt/x').split('\n')[0]).toBe('[Desktop Entry]');
+  });
+});
