@@ -23,8 +23,8 @@ import type { GatewaySnapshot } from './logic/snapshot.js';
 import { trayLook, type TrayLook, type TrayState } from './logic/tray-state.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** assets/ beside package.json: two levels up from dist-electron/electron/ (inside app.asar when packaged). */
-const ASSETS = join(HERE, '..', '..', 'assets');
+/** assets/ beside package.json (inside app.asar when packaged), from dist-electron/electron/ or electron/. */
+const ASSETS = [join(HERE, '..', '..', 'assets'), join(HERE, '..', 'assets')].find((d) => existsSync(join(d, 'tray'))) ?? join(HERE, '..', '..', 'assets');
 const log = pino({ level: process.env.SWITCHBOARD_LOG_LEVEL ?? 'info' });
 
 // Tests (electron/e2e) keep the app's settings out of the real profile.
