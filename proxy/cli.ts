@@ -135,7 +135,7 @@ export function banner(gateway: Gateway, ports: ListeningPort[], path: string | 
     const where = admin.token.path ? `stored in ${admin.token.path}` : admin.token.source === 'config' ? 'server.adminToken in the config file' : '$SWITCHBOARD_ADMIN_TOKEN';
     lines.push('', `Admin API: ${adminPort.url}/api (send the token as "Authorization: Bearer <token>" or ${TOKEN_HEADER})`, `  admin token: ${where}`, `  routing changes are saved in ${admin.statePath}`);
     const store = gateway.providerStore;
-    if (store) lines.push(`  provider changes are saved in ${store.overlayPath}, keys set there in ${store.secretsPath} (0600)`);
+    if (store) lines.push(`  provider changes are saved in ${store.overlayPath}, keys set there in ${store.secrets.where}`);
     if (gateway.uiDir) {
       // The one place the token is shown: this terminal, as a link to open. Logs never carry it; the
       // fragment (#...) never leaves the browser.

@@ -48,6 +48,7 @@ export class ProviderManager {
       source: !store ? 'config' : base?.[id] ? (store.base.providers ? 'config' : 'env') : 'ui',
       edited: !!store && (Object.hasOwn(store.edits.overlay.providers, id) || Object.hasOwn(store.edits.overlay.ports, id) || Object.hasOwn(store.edits.secrets, id)),
       secret: store?.edits.secrets[id],
+      secretsName: store?.secrets.name,
       port: entryPort ? { port: entryPort.bound.port, running: entryPort.app !== null } : configured ? { port: configured.port, running: false } : null,
       note: settings.notes.find((n) => n.startsWith(`${id}:`)),
       env: store?.env ?? {},
@@ -202,7 +203,8 @@ export class ProviderManager {
   private resolveEntry(id: string, entry: ProviderConfig, secret: string | undefined): ResolvedProvider {
     let out;
     try {
-      out = resolveOneProvider(id, entry, this.editable().env, secret);
+      const store = this.editable();
+      out = resolveOneProvider(id, entry, store.env, secret, store.secrets.name);
     } catch (err) {
       throw err instanceof ConfigError ? badRequest(err.message) : err;
     }

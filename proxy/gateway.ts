@@ -25,6 +25,22 @@ import { VERSION } from './version.js';
 
 export type { ListeningPort } from './server/listener-pool.js';
 
+/** How long stop() lets requests in flight finish on their own. */
+const DRAIN_MS = 10_000;
+/** After they were told to end: how long their responses may take to go out before connections are cut. */
+const FORCE_MS = 2_000;
+
+/** True when `p` settled within `ms`. */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The whole gateway: one listener per port binding, sharing one upstream
  * client (keep-alive pools) and catalog cache. The desktop app owns one of
@@ -71,6 +87,8 @@ export class Gateway {
   /** Obtain run-time credentials at start (default true; tests that count token requests turn it off). */
   private readonly warmAuth: boolean;
   private startedAt = Date.now();
+  /** Aborted by stop() once the drain time is over: requests still running end with an error. */
+  private shutdown = new AbortController();
 
   /**
    * `providerStore`: the config and state-dir files `settings` were resolved from (ProviderStore.resolve());
@@ -111,7 +129,7 @@ export class Gateway {
   }
 
   private listenerContext(port: ResolvedPort, settings: Settings): ListenerContext {
-    return { settings, port, client: this.client, catalogs: this.catalogs, router: this.router, redact: this.redact, log: this.log, startedAt: this.startedAt, version: VERSION, admin: this.admin, usage: this.usage, metrics: this.metrics, prices: this.prices, budget: this.budget, uiDir: this.uiDir };
+    return { settings, port, client: this.client, catalogs: this.catalogs, router: this.router, redact: this.redact, log: this.log, startedAt: this.startedAt, version: VERSION, admin: this.admin, usage: this.usage, metrics: this.metrics, prices: this.prices, budget: this.budget, uiDir: this.uiDir, shutdown: this.shutdown.signal };
   }
 
   /**
@@ -159,6 +177,7 @@ export class Gateway {
     // Run-time credentials (Google OAuth) register their tokens and key material with the redactor.
     for (const p of this.settings.providers.values()) p.authHook?.bind?.({ redact: this.redact, log: this.log });
     this.startedAt = Date.now();
+    this.shutdown = new AbortController();
     if (this.providerStore) this.log.info({}, this.providerStore.keyReport(this.settings));
     // Saved strategy/priority are applied before the first request can be routed.
     this.admin = await prepareAdmin({ settings: this.settings, router: this.router, budget: this.budget, stateDir: this.stateDir, env: this.env, log: this.log, ports: () => this.pool.listening, enabled: () => this.current.providers.keys(), providers: this.providers });
@@ -184,13 +203,24 @@ export class Gateway {
     return this.pool.listening;
   }
 
-  /** Stops accepting, lets in-flight requests finish, then releases upstream connections. */
-  async stop(): Promise<void> {
+  /**
+   * Stops accepting, lets in-flight requests finish for up to `drainMs` (default 10 s), then
+   * ends those still running: a started stream with an Anthropic `error` event, others with
+   * a 503. Their usage rows are written before the ledger closes. Then releases upstream connections.
+   */
+  async stop(opts: { drainMs?: number } = {}): Promise<void> {
     // A provider change under way finishes first (it may be binding a port).
     await this.providers.idle();
     await this.health.stop();
     await this.prices.stop();
-    await this.pool.closeAll();
+    const closed = this.pool.closeAll();
+    if (!(await settlesWithin(closed, opts.drainMs ?? DRAIN_MS))) {
+      this.log.warn({}, 'requests still running when the drain time ended: ending them with an error');
+      this.shutdown.abort();
+      // A client that does not read its socket cannot hold the quit up either.
+      if (!(await settlesWithin(closed, FORCE_MS))) this.pool.forceClose();
+      await closed;
+    }
     await this.admin?.flush();
     // In-flight requests have finished above, so their rows are in the last batch.
     this.usage.ledger?.close();

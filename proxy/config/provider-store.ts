@@ -2,7 +2,7 @@ import { ConfigError, zodIssueLines } from './errors.js';
 import { baseEntries, composeConfig, effectiveEntries, emptyOverlay, overlayPath, readOverlay, writeOverlay, type Overlay } from './provider-overlay.js';
 import { resolveSettings, type Env, type Settings } from './resolve.js';
 import { ConfigSchema, type ConfigFile, type ProviderConfig } from './schema.js';
-import { readSecrets, secretsPath, writeSecrets } from './secrets-file.js';
+import { fileSecrets, type SecretsSource } from './secrets-file.js';
 
 // Where the gateway's providers come from: the config file (or the environment),
 // then the changes made through the admin API (providers.json) and the keys set
@@ -16,6 +16,8 @@ export interface ProviderSource {
   path: string | null;
   env: Env;
   stateDir: string;
+  /** Where keys set through the API are kept (default: secrets.json in stateDir; the desktop app: the OS keychain). */
+  secrets?: SecretsSource;
 }
 
 /** A candidate state: what an edit would make of the overlay and the keys. */
@@ -30,27 +32,29 @@ export class ProviderStore {
   readonly env: Env;
   readonly stateDir: string;
   readonly overlayPath: string;
-  readonly secretsPath: string;
+  /** Where keys set through the API are read from and saved. */
+  readonly secrets: SecretsSource;
   private current: ProviderEdits;
 
-  private constructor(src: ProviderSource, edits: ProviderEdits) {
+  private constructor(src: ProviderSource, secrets: SecretsSource, edits: ProviderEdits) {
     this.base = src.base;
     this.path = src.path;
     this.env = src.env;
     this.stateDir = src.stateDir;
     this.overlayPath = overlayPath(src.stateDir);
-    this.secretsPath = secretsPath(src.stateDir);
+    this.secrets = secrets;
     this.current = edits;
   }
 
   /** Reads providers.json and secrets.json (sync: it runs once, before anything binds). Malformed files are ConfigErrors. */
   static open(src: ProviderSource, warn?: (msg: string) => void): ProviderStore {
-    return new ProviderStore(src, { overlay: readOverlay(overlayPath(src.stateDir)), secrets: readSecrets(secretsPath(src.stateDir), warn) });
+    const secrets = src.secrets ?? fileSecrets(src.stateDir);
+    return new ProviderStore(src, secrets, { overlay: readOverlay(overlayPath(src.stateDir)), secrets: secrets.read(warn) });
   }
 
   /** A store over a config alone, without reading the state dir (nothing saved yet). */
   static fresh(src: ProviderSource): ProviderStore {
-    return new ProviderStore(src, { overlay: emptyOverlay(), secrets: {} });
+    return new ProviderStore(src, src.secrets ?? fileSecrets(src.stateDir), { overlay: emptyOverlay(), secrets: {} });
   }
 
   get edits(): ProviderEdits {
@@ -79,12 +83,12 @@ export class ProviderStore {
   resolve(edits: ProviderEdits = this.current): Settings {
     const parsed = ConfigSchema.safeParse(this.config(edits));
     if (!parsed.success) throw new ConfigError(zodIssueLines(parsed.error).join('; '));
-    return resolveSettings(parsed.data, this.env, { secrets: edits.secrets, ports: edits.overlay.ports });
+    return resolveSettings(parsed.data, this.env, { secrets: edits.secrets, secretsName: this.secrets.name, ports: edits.overlay.ports });
   }
 
   /** Writes both files (keys first, so no provider is ever saved without its key) and adopts `edits`. */
   async save(edits: ProviderEdits): Promise<void> {
-    if (!sameJson(edits.secrets, this.current.secrets)) await writeSecrets(this.secretsPath, edits.secrets);
+    if (!sameJson(edits.secrets, this.current.secrets)) await this.secrets.write(edits.secrets);
     if (!sameJson(edits.overlay, this.current.overlay)) await writeOverlay(this.overlayPath, edits.overlay);
     this.current = edits;
   }
@@ -94,7 +98,7 @@ export class ProviderStore {
     const counts = new Map<string, number>();
     for (const p of settings.providers.values()) {
       if (!p.apiKey) continue;
-      const where = p.keySource === 'secrets.json' ? 'secrets.json (0600)' : p.keySource;
+      const where = p.keySource === this.secrets.name ? this.secrets.label : p.keySource;
       counts.set(where, (counts.get(where) ?? 0) + 1);
     }
     if (counts.size === 0) return 'provider keys: none';

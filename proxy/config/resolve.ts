@@ -96,6 +96,8 @@ export interface Settings {
 export interface ResolveOptions {
   /** Provider id -> API key (secrets.json); wins over apiKey, apiKeyEnv and the preset's variables. */
   secrets?: Readonly<Record<string, string>>;
+  /** What those keys' source is called (ResolvedProvider.keySource); default "secrets.json". */
+  secretsName?: string;
   /** Provider id -> its one dedicated port (replacing the config's entries for it), or null for none. */
   ports?: Readonly<Record<string, number | null>>;
 }
@@ -107,7 +109,7 @@ export function resolveSettings(file: ConfigFile, env: Env, opts: ResolveOptions
   // No providers section: every preset whose key (or host) is in the environment.
   for (const [id, pc] of Object.entries(file.providers ?? providersFromEnv(env))) {
     if (pc.enabled === false) continue;
-    const resolved = resolveProvider(id, pc, env, notes, opts.secrets?.[id]);
+    const resolved = resolveProvider(id, pc, env, notes, opts.secrets?.[id], opts.secretsName);
     if (resolved) providers.set(id, resolved);
   }
 
@@ -153,12 +155,12 @@ export function providersFromEnv(env: Env): Record<string, ProviderConfig> {
 }
 
 /** One provider as the gateway would use it (null: disabled for want of a key, with the reason in `notes`). */
-export function resolveOneProvider(id: string, pc: ProviderConfig, env: Env, secret?: string): { provider: ResolvedProvider | null; notes: string[] } {
+export function resolveOneProvider(id: string, pc: ProviderConfig, env: Env, secret?: string, secretsName?: string): { provider: ResolvedProvider | null; notes: string[] } {
   const notes: string[] = [];
-  return { provider: resolveProvider(id, pc, env, notes, secret), notes };
+  return { provider: resolveProvider(id, pc, env, notes, secret, secretsName), notes };
 }
 
-function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string[], secret?: string): ResolvedProvider | null {
+function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string[], secret?: string, secretsName = 'secrets.json'): ResolvedProvider | null {
   const type = pc.type ?? id;
   const spec: ProviderSpec | undefined = PRESETS[type];
   if (!spec) {
@@ -189,7 +191,7 @@ function resolveProvider(id: string, pc: ProviderConfig, env: Env, notes: string
   if (secret) {
     // Set through the admin API (the window), so the newest choice.
     apiKey = secret;
-    keySource = 'secrets.json';
+    keySource = secretsName;
   } else if (pc.apiKey) {
     apiKey = pc.apiKey;
     keySource = 'config file';

@@ -10,6 +10,36 @@ import { writeFileAtomic } from './state-file.js';
 
 export const SECRETS_FILE = 'secrets.json';
 
+/**
+ * Where provider keys set through the admin API are kept. Headless: secrets.json
+ * (fileSecrets). The desktop app supplies one backed by the OS keychain (Electron
+ * safeStorage), so the gateway code is the same and never learns which it has.
+ */
+export interface SecretsSource {
+  /** A key's source as providers report it (ResolvedProvider.keySource, the provider view's key.source). */
+  readonly name: string;
+  /** The same in the start-up key report ("secrets.json (0600)"). */
+  readonly label: string;
+  /** Where the keys live, for the banner (a path and its mode). */
+  readonly where: string;
+  /** Every saved key (provider id -> key); {} when none. Throws a ConfigError when the store is unusable. */
+  read(warn?: (msg: string) => void): Record<string, string>;
+  /** Replaces the saved keys as a whole. */
+  write(keys: Readonly<Record<string, string>>): Promise<void>;
+}
+
+/** The headless source: <stateDir>/secrets.json, mode 0600. */
+export function fileSecrets(stateDir: string): SecretsSource {
+  const path = secretsPath(stateDir);
+  return {
+    name: SECRETS_FILE,
+    label: `${SECRETS_FILE} (0600)`,
+    where: `${path} (0600)`,
+    read: (warn) => readSecrets(path, warn),
+    write: (keys) => writeSecrets(path, keys),
+  };
+}
+
 export function secretsPath(stateDir: string): string {
   return join(stateDir, SECRETS_FILE);
 }

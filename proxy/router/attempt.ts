@@ -166,7 +166,8 @@ function exchange(ctx: RequestContext, target: Target, sink: AttemptSink, deps: 
       },
       onError(err) {
         if (linger) clearTimeout(linger);
-        const ge = transportError(err, label);
+        // A GatewayError is our own abort reason (the gateway stopping): the client sees it as it is.
+        const ge = err instanceof GatewayError ? err : transportError(err, label);
         if (responder) responder.onError(ge);
         done(ge, responder, status ? 'reset' : failureKind(err));
       },

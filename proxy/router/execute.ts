@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Outcome, RequestContext, Target } from '../dialects/types.js';
-import type { GatewayError } from '../protocol/anthropic/errors.js';
+import { GatewayError } from '../protocol/anthropic/errors.js';
 import type { ResponseSink } from '../server/sink.js';
 import type { UpstreamCall } from '../upstream/client.js';
 import { attempt, type AttemptDeps } from './attempt.js';
@@ -14,6 +14,16 @@ export interface ExecuteDeps extends AttemptDeps {
   sessionId?: string | null;
   /** Extra response headers for every attempt (x-switchboard-budget on a downgraded request). */
   headers?: Record<string, string>;
+  /** Aborted when the gateway stops and its drain time is over: the request ends now, with an error. */
+  shutdown?: AbortSignal;
+}
+
+/**
+ * What a request still running when the gateway stops gets: a stream that has started
+ * ends with this as its Anthropic `error` event; one that has not gets it as a 503.
+ */
+export function shutdownError(): GatewayError {
+  return new GatewayError(503, 'Switchboard stopped before this response was finished (the gateway was shut down); send the request again', { type: 'api_error', retryable: false });
 }
 
 export interface AttemptRecord {
@@ -55,8 +65,21 @@ export async function execute(ctx: RequestContext, targets: Target[], res: Serve
     }
   };
   res.on('close', onClose);
+  let stopping = false;
+  const onShutdown = () => {
+    stopping = true;
+    current?.abort(shutdownError());
+    wake?.();
+  };
+  deps.shutdown?.addEventListener('abort', onShutdown);
 
   try {
+    if (deps.shutdown?.aborted) {
+      // Arrived on a kept-alive connection after the drain time: nothing is sent upstream.
+      const error = shutdownError();
+      sendError(res, error, {}, deps.redact);
+      return { target: null, attempts, error, outcome: {} };
+    }
     targets: for (let i = 0; i < targets.length; i++) {
       const target = targets[i];
       const id = target.provider.id;
@@ -73,6 +96,13 @@ export async function execute(ctx: RequestContext, targets: Target[], res: Serve
         if (clientGone) {
           router?.release(id);
           return { target, attempts: [...attempts, record(target, 499, 'client disconnected')], error: null, outcome: out.responder?.outcome() ?? {} };
+        }
+        if (stopping && out.error) {
+          // The responder has ended a started stream with the error event; otherwise answer with it.
+          const error = shutdownError();
+          attempts.push(record(target, error.status, error.message));
+          if (!sink.headersSent) sendError(res, error, sink.extraHeaders, deps.redact);
+          return { target: null, attempts, error, outcome: out.responder?.outcome() ?? {} };
         }
         if (!out.error) {
           attempts.push(record(target, 200));
@@ -99,10 +129,11 @@ export async function execute(ctx: RequestContext, targets: Target[], res: Serve
           await sleep(decision.delayMs, (w) => (wake = w));
           wake = null;
           if (clientGone) return { target, attempts, error: null, outcome: {} };
+          if (stopping) break targets;
           if (router && !router.runtime(id).breaker.allow()) continue targets;
           continue;
         }
-        if (decision.action === 'fallback') {
+        if (decision.action === 'fallback' && !stopping) {
           if (router && decision.cooldownMs) router.cooldown(id, decision.cooldownMs, `${id} ${describe(error, retryAfterMs)}: out of rotation for ${formatMs(decision.cooldownMs)}`);
           const next = targets[i + 1]?.provider.id ?? null;
           router?.events.emit({ type: 'failover', at: now, from: id, to: next, status: error.status, reason: `${id} ${describe(error, retryAfterMs)} → ${next}` });
@@ -120,6 +151,7 @@ export async function execute(ctx: RequestContext, targets: Target[], res: Serve
     return { target: null, attempts, error, outcome: {} };
   } finally {
     res.off('close', onClose);
+    deps.shutdown?.removeEventListener('abort', onShutdown);
   }
 }
 

@@ -35,6 +35,8 @@ export interface ListenerContext {
   admin?: AdminContext | null;
   /** GET /metrics; absent when metrics.enabled is false. */
   metrics?: GatewayMetrics | null;
+  /** Aborted when the gateway stops and in-flight requests have had their drain time (Gateway.stop). */
+  shutdown?: AbortSignal;
   /** The window's build (renderer/dist) served at /ui on router ports; absent or null: no /ui. */
   uiDir?: string | null;
 }

@@ -35,7 +35,7 @@ const IDLE_SWEEP_MS = 250;
 export class ListenerPool {
   private entries: PortEntry[] = [];
   /** Listeners closing in the background (in-flight requests finishing). */
-  private readonly closing = new Set<Promise<void>>();
+  private readonly closing = new Map<Promise<void>, FastifyInstance>();
 
   constructor(
     private readonly host: () => string,
@@ -136,7 +136,12 @@ export class ListenerPool {
   async closeAll(): Promise<void> {
     const entries = this.entries.splice(0);
     await Promise.all(entries.map((e) => this.retire(e)));
-    await Promise.all([...this.closing]);
+    await Promise.all([...this.closing.keys()]);
+  }
+
+  /** Ends every connection of the listeners still closing: the last step of a bounded stop. */
+  forceClose(): void {
+    for (const app of this.closing.values()) app.server.closeAllConnections();
   }
 
   private async listen(lc: ListenerContext, port: number, host: string): Promise<FastifyInstance> {
@@ -162,7 +167,7 @@ export class ListenerPool {
       () => {},
       () => {},
     );
-    this.closing.add(done);
+    this.closing.set(done, app);
     void done.finally(() => {
       clearInterval(sweep);
       this.closing.delete(done);

@@ -100,6 +100,8 @@ export interface ViewInput {
   edited: boolean;
   /** The key set through the API, if any. */
   secret?: string;
+  /** What the API's key store is called (SecretsSource.name; default "secrets.json"). */
+  secretsName?: string;
   port: { port: number; running: boolean } | null;
   /** The resolver's note about it (why it is disabled), if any. */
   note?: string;
@@ -146,7 +148,7 @@ function resolvedKey(r: ResolvedProvider): ProviderView['key'] {
 function unresolvedKey(v: ViewInput, entry: ProviderConfig, spec: ProviderSpec | undefined): ProviderView['key'] {
   const fromEnv = (entry.apiKeyEnv ? [entry.apiKeyEnv] : (spec?.keyEnv ?? [])).find((name) => v.env[name]);
   const found: [string | undefined, string, string | null] = v.secret
-    ? [v.secret, 'secrets.json', null]
+    ? [v.secret, v.secretsName ?? 'secrets.json', null]
     : entry.apiKey
       ? [entry.apiKey, 'config file', null]
       : fromEnv

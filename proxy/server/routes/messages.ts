@@ -76,7 +76,7 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
       // A downgraded request says so: x-switchboard-budget, the route event's reason, the ledger's strategy column.
       if (downgrade) mode = downgrade.mode;
       const sink = new ResponseSink(res, lc.redact);
-      const result = await execute(ctx, targets, res, sink, { client: lc.client, redact: lc.redact, router: lc.router, sessionId, headers: downgrade?.headers });
+      const result = await execute(ctx, targets, res, sink, { client: lc.client, redact: lc.redact, router: lc.router, sessionId, headers: downgrade?.headers, shutdown: lc.shutdown });
       if (lc.usage?.active) {
         const lastStatus = result.attempts[result.attempts.length - 1]?.status ?? 0;
         lc.usage.record(

@@ -8,7 +8,8 @@ export const TOKEN_KEY = 'switchboard.adminToken';
 
 declare global {
   interface Window {
-    switchboard?: { adminToken?: string; adminUrl?: string };
+    /** Set by the desktop app's preload (electron/preload.cts). */
+    switchboard?: { adminToken?: string; adminUrl?: string; copy?: (text: string) => Promise<boolean> };
   }
 }
 

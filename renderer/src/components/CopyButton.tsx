@@ -4,6 +4,8 @@ import { useEffect, useRef, useState } from 'react';
 
 export async function copyText(text: string): Promise<boolean> {
   try {
+    // The desktop app's preload copies through the main process (its windows get no clipboard permission).
+    if (window.switchboard?.copy) return await window.switchboard.copy(text);
     if (navigator.clipboard?.writeText) {
       await navigator.clipboard.writeText(text);
       return true;

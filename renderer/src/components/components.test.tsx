@@ -32,6 +32,22 @@ describe('components', () => {
     expect(screen.getByText('Copied to the clipboard')).toBeTruthy();
   });
 
+  it('CopyButton copies through the desktop preload when there is one', async () => {
+    const writeText = vi.fn(async () => undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    const copy = vi.fn(async () => true);
+    window.switchboard = { adminToken: 't', adminUrl: '', copy };
+    try {
+      render(<CopyButton text="http://127.0.0.1:8080" label="Copy the base URL" />);
+      await userEvent.click(screen.getByRole('button', { name: 'Copy the base URL' }));
+      expect(copy).toHaveBeenCalledWith('http://127.0.0.1:8080');
+      expect(writeText).not.toHaveBeenCalled();
+      expect(screen.getByText('Copied to the clipboard')).toBeTruthy();
+    } finally {
+      delete window.switchboard;
+    }
+  });
+
   it('Sparkline draws the values and describes them for screen readers', () => {
     expect(sparkPoints([1, 2, 3], 102, 12, 1)).toBe('1.0,11.0 51.0,6.0 101.0,1.0');
     render(<Sparkline values={[100, 300, 200]} label="Latency" format={(v) => `${v} ms`} />);
