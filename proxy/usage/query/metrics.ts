@@ -1,36 +1,11 @@
 import type Database from 'better-sqlite3';
 import { ROLLUP_METRICS } from '../ledger/rollup.js';
+import type { UsageTotals } from './wire.js';
 
 // The figures every usage answer reports for a set of requests (a range, a
 // bucket, a group), and the SQL that sums them from the rollup and raw rows alike.
 
-/** Totals over a set of requests. USD amounts are sums of known figures only. */
-export interface UsageTotals {
-  requests: number;
-  /** Requests the client got an error for (status ≥ 400, including 499: the client went away). */
-  errors: number;
-  /** Uncached input tokens. */
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  /** Sum of the known costs. */
-  costUsd: number;
-  /** Requests that used tokens (or succeeded) but could not be priced: costUsd leaves them out. */
-  unknownCostRequests: number;
-  /** What providers said they charged (OpenRouter), over providerCostRequests requests. */
-  providerCostUsd: number;
-  providerCostRequests: number;
-  /** Sum of (provider's figure − ours), and how many requests differ by more than the tolerance. */
-  driftUsd: number;
-  driftRequests: number;
-  /** Anthropic list price of the same tokens, over the requests whose cost is known too. */
-  referenceCostUsd: number;
-  /** referenceCostUsd − their cost: what routing away from Anthropic saved (negative: it cost more). */
-  savingsUsd: number;
-  avgLatencyMs: number | null;
-  avgTtftMs: number | null;
-}
+export type { UsageTotals } from './wire.js';
 
 export const METRIC_COLUMNS = ROLLUP_METRICS.map(([c]) => c);
 

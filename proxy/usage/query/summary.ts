@@ -3,6 +3,7 @@ import { filterSql, type Filters, type SqlValue } from './dims.js';
 import { addSums, stmt, SUMS, toTotals, type SumsRow, type UsageTotals } from './metrics.js';
 import type { AggregateQuery, Range } from './params.js';
 import { sourceParts } from './source.js';
+import type { LatencyPercentiles, RangeOut } from './wire.js';
 
 // GET /api/usage/summary: totals over a range, plus latency percentiles from a
 // bounded sample (an exact percentile over a month of rows costs a full sort).
@@ -10,24 +11,7 @@ import { sourceParts } from './source.js';
 /** Percentiles are taken over at most this many of the newest successful requests in the range. */
 export const LATENCY_SAMPLE = 10_000;
 
-export interface LatencyPercentiles {
-  /** Requests the percentiles were taken over (the newest successful ones, at most LATENCY_SAMPLE). */
-  sample: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  /** Time to first byte (streams). */
-  ttftP50Ms: number | null;
-  ttftP95Ms: number | null;
-}
-
-export interface RangeOut {
-  from: number;
-  to: number;
-  fromIso: string;
-  toIso: string;
-  tz: string;
-}
+export type { LatencyPercentiles, RangeOut };
 
 export interface SummaryResult {
   range: RangeOut;

@@ -1,7 +1,10 @@
 // Wire types of the admin API, as the gateway sends them (README "Admin API",
-// "Usage API", "Budgets", "Prices"; /work/ui-contract.md for /api/providers).
-// Kept here rather than imported from proxy/ so the window's bundle never pulls
-// in gateway code.
+// "Managing providers from the API", "Usage API", "Budgets", "Prices"). The usage
+// figures come from the gateway's own dependency-free proxy/usage/query/wire.ts,
+// type-only, so the bundle never pulls in gateway code; the rest are written out
+// here (their server definitions import server modules).
+
+import type { LatencyPercentiles, RangeOut, UsageTotals } from '../../../proxy/usage/query/wire.js';
 
 export type StrategyName = 'priority' | 'cost' | 'performance' | 'availability' | 'intelligent';
 export const STRATEGY_ORDER: readonly StrategyName[] = ['priority', 'cost', 'performance', 'availability', 'intelligent'];
@@ -174,37 +177,13 @@ export interface TestResult {
 
 // ---- usage ----
 
-export interface UsageTotals {
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number;
-  unknownCostRequests: number;
-  providerCostUsd: number;
-  providerCostRequests: number;
-  driftUsd: number;
-  driftRequests: number;
-  referenceCostUsd: number;
-  savingsUsd: number;
-  avgLatencyMs: number | null;
-  avgTtftMs: number | null;
-}
-
-export interface RangeOut {
-  from: number;
-  to: number;
-  fromIso: string;
-  toIso: string;
-  tz: string;
-}
+// Shared with the gateway: one definition of the usage API's figures.
+export type { LatencyPercentiles, RangeOut, UsageTotals } from '../../../proxy/usage/query/wire.js';
 
 export interface SummaryResult {
   range: RangeOut;
   totals: UsageTotals;
-  latency: { sample: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; ttftP50Ms: number | null; ttftP95Ms: number | null };
+  latency: LatencyPercentiles;
 }
 
 export type Bucket = 'hour' | 'day' | 'week';
