@@ -1,4 +1,4 @@
-import { geminiModelFacts, geminiModelTable, isGeminiThinkingModel } from './gemini-models.js';
+import { GEMINI_DEFAULTS, geminiModelFacts } from './gemini-models.js';
 import type { ProviderSpec } from './types.js';
 
 // Google AI Studio (the Gemini Developer API), reference providers.md §2.3:
@@ -20,10 +20,7 @@ export const aistudio: ProviderSpec = {
   path: '',
   modelsPath: '/models',
   catalogFormat: 'google',
-  // Gemini 2.5 Pro and Flash are the models the price table and the reference cover.
-  tiers: { opus: 'gemini-2.5-pro', sonnet: 'gemini-2.5-pro', haiku: 'gemini-2.5-flash' },
-  models: geminiModelTable(['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-3-pro-preview', 'gemini-2.0-flash']),
-  isReasoningModel: isGeminiThinkingModel,
+  ...GEMINI_DEFAULTS,
   gemini: {
     modelPath: '/models/{model}',
     countTokens: 'wrapped',

@@ -1,7 +1,7 @@
-import type { GeminiModelFacts, ModelInfo } from './types.js';
+import type { GeminiModelFacts, ModelInfo, ProviderSpec } from './types.js';
 
 // Gemini model facts by family, shared by every gemini-dialect provider (AI Studio
-// now, Vertex AI Gemini later): the same model ids behave the same on both.
+// and Vertex AI Gemini): the same model ids behave the same on both.
 // Reference providers.md §2.3: Gemini 3 takes thinkingLevel, requires thought
 // signatures on function calls and accepts media inside functionResponse.parts;
 // Gemini 2.5 takes a thinkingBudget; older models have no thinking controls.
@@ -46,3 +46,10 @@ export function geminiModelTable(ids: string[]): Record<string, ModelInfo> {
     }),
   );
 }
+
+/** What AI Studio and Vertex AI Gemini both offer by default: Gemini 2.5 Pro and Flash are the models the price table covers. */
+export const GEMINI_DEFAULTS = {
+  tiers: { opus: 'gemini-2.5-pro', sonnet: 'gemini-2.5-pro', haiku: 'gemini-2.5-flash' },
+  models: geminiModelTable(['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-3-pro-preview', 'gemini-2.0-flash']),
+  isReasoningModel: isGeminiThinkingModel,
+} satisfies Pick<ProviderSpec, 'tiers' | 'models' | 'isReasoningModel'>;

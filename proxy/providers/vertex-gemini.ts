@@ -1,4 +1,4 @@
-import { geminiModelFacts, geminiModelTable, isGeminiThinkingModel } from './gemini-models.js';
+import { GEMINI_DEFAULTS, geminiModelFacts } from './gemini-models.js';
 import type { EnvVars, ProviderSpec } from './types.js';
 
 // Gemini on Google Vertex AI (reference providers.md §2.3): the gemini dialect, as for
@@ -38,9 +38,7 @@ export const vertexGemini: ProviderSpec = {
   path: '',
   modelsPath: '/publishers/google/models',
   catalogFormat: 'vertex',
-  tiers: { opus: 'gemini-2.5-pro', sonnet: 'gemini-2.5-pro', haiku: 'gemini-2.5-flash' },
-  models: geminiModelTable(['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-3-pro-preview', 'gemini-2.0-flash']),
-  isReasoningModel: isGeminiThinkingModel,
+  ...GEMINI_DEFAULTS,
   gemini: {
     modelPath: '/publishers/google/models/{model}',
     // Vertex's CountTokensRequest takes contents, systemInstruction and tools at the top level.
