@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../config/resolve.js';
 import type { Usage } from '../protocol/anthropic/types.js';
 import { toAnthropicUsage } from '../translate/openai-chat/usage.js';
-import { computeCost, roundUsd, savingsUsd, type CostUsage } from './cost.js';
+import { computeCost, referenceCostUsd, roundUsd, savingsUsd, type CostUsage } from './cost.js';
 import { bundledPrice, priceFor, referencePrice, type ModelPrice } from './prices.js';
 
 // Worked fixtures: every expected figure is computed by hand in the comments
@@ -62,10 +62,10 @@ describe('computeCost: Anthropic Sonnet 4.5 with 5m and 1h cache writes and read
   });
 
   it('saves nothing against its own tier and 0.0364 against Opus', () => {
-    expect(savingsUsd(turn, 'sonnet', 0.0546)).toBe(0);
+    expect(savingsUsd(referenceCostUsd(turn, 'sonnet'), 0.0546)).toBe(0);
     // Opus 4.5: 1200×5 + 40000×0.5 + 4000×6.25 + 2000×10 + 800×25 = 6000+20000+25000+20000+20000 = 91000 µ$ → 0.091
     // 0.091 − 0.0546 = 0.0364
-    expect(savingsUsd(turn, 'opus', 0.0546)).toBe(0.0364);
+    expect(savingsUsd(referenceCostUsd(turn, 'opus'), 0.0546)).toBe(0.0364);
   });
 });
 
@@ -92,7 +92,7 @@ describe('computeCost: OpenAI gpt-5, cached tokens already subtracted', () => {
 
   it('saves against Sonnet list price', () => {
     // Sonnet: 2000×3 + 8000×0.3 + 500×15 = 6000 + 2400 + 7500 = 15900 µ$ → 0.0159; 0.0159 − 0.0085 = 0.0074
-    expect(savingsUsd(turn, 'sonnet', 0.0085)).toBe(0.0074);
+    expect(savingsUsd(referenceCostUsd(turn, 'sonnet'), 0.0085)).toBe(0.0074);
   });
 });
 
@@ -177,7 +177,7 @@ describe('computeCost: unknown price', () => {
   });
 
   it('has no savings', () => {
-    expect(savingsUsd(turn, 'sonnet', null)).toBeNull();
+    expect(savingsUsd(referenceCostUsd(turn, 'sonnet'), null)).toBeNull();
   });
 });
 
@@ -192,7 +192,7 @@ describe('computeCost: local Ollama', () => {
 
   it('saves the whole reference cost', () => {
     // Sonnet: 20000 × 3 / 1e6 = 0.06  +  1000 × 15 / 1e6 = 0.015  → 0.075
-    expect(savingsUsd(turn, 'sonnet', 0)).toBe(0.075);
+    expect(savingsUsd(referenceCostUsd(turn, 'sonnet'), 0)).toBe(0.075);
   });
 });
 
@@ -289,7 +289,7 @@ describe('referencePrice and bundled cache prices', () => {
 describe('computeCost: long-context rates', () => {
   // Gemini 2.5 Pro (reference §5.2): ≤200k prompt tokens 1.25 in / 10 out / 0.125 cached;
   // above 200k 2.50 / 15 / 0.25, for every token of the request.
-  const gemini = (): ModelPrice => bundledPrice('gemini', 'gemini-2.5-pro')!;
+  const gemini = (): ModelPrice => bundledPrice('aistudio', 'gemini-2.5-pro')!;
 
   it('uses the base rates up to the threshold, counting cached and written tokens as prompt', () => {
     // Prompt 150k + 40k cached + 10k written = exactly 200k: not above it.
@@ -334,6 +334,6 @@ describe('computeCost: long-context rates', () => {
 
   it('keeps the savings baseline on Anthropic long-context rates for long prompts', () => {
     // 300k uncached on the sonnet tier: 300000 × 6 / 1e6 = 1.8 at Anthropic; actual 0.5.
-    expect(savingsUsd(usage({ input_tokens: 300_000 }), 'sonnet', 0.5)).toBe(1.3);
+    expect(savingsUsd(referenceCostUsd(usage({ input_tokens: 300_000 }), 'sonnet'), 0.5)).toBe(1.3);
   });
 });

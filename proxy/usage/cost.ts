@@ -53,16 +53,19 @@ export function computeCost(input: CostInput): CostResult {
   return { costUsd, breakdown, providerCostUsd, driftUsd, drift };
 }
 
+/** What the same tokens would have cost at Anthropic's list price for `tier` (the savings baseline). */
+export function referenceCostUsd(usage: CostUsage, tier: Tier): number | null {
+  return computeCost({ price: referencePrice(tier), usage }).costUsd;
+}
+
 /**
- * What the same tokens would have cost at Anthropic's list price for `tier`, minus
- * what they actually cost. Negative when the route was dearer than Anthropic;
- * null when the actual cost is unknown (an unknown cost is not a saving).
+ * Reference minus actual cost: what routing away from Anthropic saved, negative
+ * when the route was dearer; null when either is unknown (an unknown cost is not a saving).
  */
-export function savingsUsd(usage: CostUsage, tier: Tier, actualCostUsd: number | null): number | null {
+export function savingsUsd(referenceUsd: number | null, actualCostUsd: number | null): number | null {
   const actual = usd(actualCostUsd);
-  if (actual === null) return null;
-  const reference = computeCost({ price: referencePrice(tier), usage }).costUsd;
-  return reference === null ? null : roundUsd(reference - actual);
+  const reference = usd(referenceUsd);
+  return actual === null || reference === null ? null : roundUsd(reference - actual);
 }
 
 /**

@@ -68,15 +68,11 @@ const GEMINI_MODELS: Record<string, TablePrice> = {
 
 /**
  * Keyed by provider type, then upstream model id (dates and `models/` prefixes
- * are stripped before the lookup; see prices.ts). The Google types are listed
- * under every name the Vertex/Gemini providers may take, so the table is ready
- * when they land.
+ * are stripped before the lookup; see prices.ts).
  */
 export const BUNDLED: Readonly<Record<string, Readonly<Record<string, TablePrice>>>> = deepFreeze({
   anthropic: ANTHROPIC_MODELS,
   'vertex-claude': VERTEX_CLAUDE_MODELS,
-  vertex: VERTEX_CLAUDE_MODELS,
-  gemini: GEMINI_MODELS,
   aistudio: GEMINI_MODELS,
   'vertex-gemini': GEMINI_MODELS,
   openrouter: {

@@ -77,7 +77,7 @@ describe('bundled table: dated ids, Vertex and Gemini', () => {
   });
 
   it('knows Vertex AI Claude at the global-endpoint list price, by Vertex ids', () => {
-    for (const type of ['vertex-claude', 'vertex']) {
+    for (const type of ['vertex-claude']) {
       expect(bundledPrice(type, 'claude-opus-4-5@20251101')).toMatchObject({ inputPerM: 5, outputPerM: 25, cacheReadPerM: 0.5, cacheWrite5mPerM: 6.25, cacheWrite1hPerM: 10 });
       expect(bundledPrice(type, 'claude-sonnet-4-5@20250929')?.source).toMatch(/Vertex AI global endpoint/);
       // Opus 4.1 predates the no-premium global endpoint: not known.
@@ -86,7 +86,7 @@ describe('bundled table: dated ids, Vertex and Gemini', () => {
   });
 
   it('knows Gemini 2.5 Pro with its long-context tier, and 2.5 Flash, under every Google type', () => {
-    for (const type of ['gemini', 'aistudio', 'vertex-gemini']) {
+    for (const type of ['aistudio', 'vertex-gemini']) {
       expect(bundledPrice(type, 'gemini-2.5-pro')).toMatchObject({
         inputPerM: 1.25,
         outputPerM: 10,

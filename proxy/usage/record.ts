@@ -2,11 +2,11 @@ import type { RequestContext } from '../dialects/types.js';
 import { toUnicode } from '../protocol/anthropic/byte-strings.js';
 import type { MessagesRequest } from '../protocol/anthropic/types.js';
 import type { ExecuteResult } from '../router/execute.js';
-import { computeCost } from './cost.js';
+import { computeCost, referenceCostUsd } from './cost.js';
 import type { UsageRow } from './ledger/row.js';
 import { tierOf } from '../router/model-map.js';
 import type { PriceBook } from './price-book.js';
-import { STATIC_PRICES, referencePrice } from './prices.js';
+import { STATIC_PRICES } from './prices.js';
 
 // Builds the ledger row for one finished /v1/messages request. Runs on the
 // request path, so it only reads what the request already knows: no parsing
@@ -62,7 +62,7 @@ export function usageRow(f: RecordFacts): UsageRow {
     costUsd: cost?.costUsd ?? cost?.providerCostUsd ?? null,
     providerCostUsd: cost?.providerCostUsd ?? null,
     costDrift: cost?.driftUsd ?? null,
-    referenceCostUsd: usage && tier ? computeCost({ price: referencePrice(tier), usage }).costUsd : null,
+    referenceCostUsd: usage && tier ? referenceCostUsd(usage, tier) : null,
     latencyMs: now - f.startedAt,
     ttftMs: f.firstByteAt === null ? null : f.firstByteAt - f.startedAt,
     stream: ctx.stream,

@@ -1,5 +1,5 @@
 import type { UsageLedger } from '../../usage/ledger/index.js';
-import { breakdown, localZone, startOfToday, totals, type BreakdownQuery, type GroupBy, type UsageTotals, type Zone } from '../../usage/query/index.js';
+import { breakdown, emptyTotals, localZone, startOfToday, totals, type BreakdownQuery, type GroupBy, type UsageTotals, type Zone } from '../../usage/query/index.js';
 import type { Health } from '../../router/status.js';
 import type { ListenerContext } from '../context.js';
 import type { AdminPort } from './setup.js';
@@ -84,7 +84,7 @@ export function buildStats(lc: ListenerContext, ledger: UsageLedger | null, port
       todayByProvider: todayByProvider.map((r) => ({ provider: r.key as string | null, totals: r.totals })),
       todayByModel: by('model', todayFrom, 10).map((r) => ({ model: r.key as string | null, totals: r.totals })),
     };
-    const none = zero();
+    const none = emptyTotals();
     for (const s of status) {
       perProvider.set(s.id, { lastHour: lastHourByProvider.get(s.id) ?? none, today: todayByProvider.find((r) => r.key === s.id)?.totals ?? none });
     }
@@ -113,8 +113,4 @@ export function buildStats(lc: ListenerContext, ledger: UsageLedger | null, port
       today: perProvider.get(s.id)?.today ?? null,
     })),
   };
-}
-
-function zero(): UsageTotals {
-  return { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, unknownCostRequests: 0, providerCostUsd: 0, providerCostRequests: 0, driftUsd: 0, driftRequests: 0, referenceCostUsd: 0, savingsUsd: 0, avgLatencyMs: null, avgTtftMs: null };
 }

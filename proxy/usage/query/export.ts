@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { savingsUsd } from '../cost.js';
 import { COLUMNS } from '../ledger/row.js';
 import { csvLine } from './csv.js';
 import type { SqlValue } from './dims.js';
@@ -68,9 +69,7 @@ async function* csvChunks(db: Database.Database, q: ExportQuery, from: number, t
   for await (const rows of pages(db, q, from, to, pageSize)) {
     let out = '';
     for (const r of rows) {
-      const cost = r[COST];
-      const ref = r[REFERENCE];
-      const savings = typeof cost === 'number' && typeof ref === 'number' ? Math.round((ref - cost) * 1e9) / 1e9 : null;
+      const savings = savingsUsd(r[REFERENCE] as number | null, r[COST] as number | null);
       out += csvLine([r[0], new Date(r[TS] as number).toISOString(), ...r.slice(1), savings]);
     }
     yield out;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ROLLUP_METRICS } from '../ledger/rollup.js';
+import { roundUsd } from '../cost.js';
 import type { UsageTotals } from './wire.js';
 
 // The figures every usage answer reports for a set of requests (a range, a
@@ -22,8 +23,8 @@ export const SUMS = [...METRIC_COLUMNS.map((c) => `sum(${c}) AS ${c}`), 'min(fir
 
 export type SumsRow = Record<string, number | string | null>;
 
-/** Nano-dollar rounding, as cost.ts: sums of floats must not show 0.30000000000000004. */
-const usd = (x: number): number => Math.round(x * 1e9) / 1e9;
+/** Nano-dollar rounding (cost.ts): sums of floats must not show 0.30000000000000004. */
+const usd = roundUsd;
 const n = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
 export function emptyTotals(): UsageTotals {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { GatewayError, invalidRequest } from '../../protocol/anthropic/errors.js';
+import { savingsUsd } from '../cost.js';
 import { fromDbRow, type UsageRow } from '../ledger/row.js';
 import { filterSql, type SqlValue } from './dims.js';
 import { stmt } from './metrics.js';
@@ -35,8 +36,7 @@ const MAX_TS = 8.64e15;
 
 export function toRequestRow(r: Record<string, unknown>): RequestRow {
   const row = fromDbRow(r);
-  const savings = row.costUsd !== null && row.referenceCostUsd !== null ? Math.round((row.referenceCostUsd - row.costUsd) * 1e9) / 1e9 : null;
-  return { id: r.id as number, time: new Date(row.ts).toISOString(), ...row, savingsUsd: savings };
+  return { id: r.id as number, time: new Date(row.ts).toISOString(), ...row, savingsUsd: savingsUsd(row.referenceCostUsd, row.costUsd) };
 }
 
 /** `AND …` for a row listing's filters and status, and their values. */
