@@ -128,12 +128,13 @@ export async function execute(ctx: RequestContext, targets: Target[], res: Serve
           router?.events.emit({ type: 'retry', at: now, provider: id, status: error.status, delayMs: Math.round(decision.delayMs), reason: `${id} ${describe(error, retryAfterMs)}, retrying in ${formatMs(decision.delayMs)}` });
           await sleep(decision.delayMs, (w) => (wake = w));
           wake = null;
-          if (clientGone) return { target, attempts, error: null, outcome: {} };
+          // Gone while waiting: the failed attempt served nothing, so no target; the 499 says why.
+          if (clientGone) return { target: null, attempts: [...attempts, record(target, 499, 'client disconnected')], error: null, outcome: {} };
           if (stopping) break targets;
           if (router && !router.runtime(id).breaker.allow()) continue targets;
           continue;
         }
-        if (decision.action === 'fallback' && !stopping) {
+        if (decision.action === 'fallback') {
           if (router && decision.cooldownMs) router.cooldown(id, decision.cooldownMs, `${id} ${describe(error, retryAfterMs)}: out of rotation for ${formatMs(decision.cooldownMs)}`);
           const next = targets[i + 1]?.provider.id ?? null;
           router?.events.emit({ type: 'failover', at: now, from: id, to: next, status: error.status, reason: `${id} ${describe(error, retryAfterMs)} → ${next}` });
@@ -142,7 +143,8 @@ export async function execute(ctx: RequestContext, targets: Target[], res: Serve
         break targets;
       }
     }
-    const error = mostUseful(errors);
+    // Stopped while waiting to retry: the client gets the documented shutdown answer, not the upstream's error.
+    const error = stopping ? shutdownError() : mostUseful(errors);
     if (!error) throw new Error('attempt loop ended without an attempt');
     if (!sink.headersSent) {
       sink.extraHeaders = { ...sink.extraHeaders, 'x-switchboard-attempts': String(attempts.length) };
