@@ -52,7 +52,8 @@ export function sse(...chunks: Array<GeminiResponse | string>): Buffer {
 /** Runs bytes through a translator in the given pieces; returns the Anthropic SSE text and the translator. */
 export function translate(pieces: Buffer[], ctx: GeminiResponseContext = RC): { text: string; t: GeminiStreamTranslator } {
   const t = new GeminiStreamTranslator(ctx);
-  let text = '';
+  // As the responder does (dialects/held-stream.ts): message_start goes out when the upstream answers.
+  let text = t.start();
   for (const p of pieces) text += t.write(p);
   text += t.end();
   return { text, t };

@@ -137,10 +137,10 @@ describe('GeminiStreamTranslator: endings', () => {
     expect(ev.at(-1)!.data.error).toEqual({ type: 'timeout_error', message: 'Gemini went silent past the idle timeout' });
   });
 
-  it('push() takes parsed chunks; array-wrapped data lines and [DONE] are tolerated', () => {
+  it('array-wrapped data lines are tolerated', () => {
     const t = new GeminiStreamTranslator(RC);
-    let text = t.push(chunk([{ text: 'a' }]));
-    text += t.write(Buffer.from(`data: ${JSON.stringify([chunk([{ text: 'b' }]), done()])}\n\ndata: [DONE]\n\n`));
+    let text = t.write(sse(chunk([{ text: 'a' }])));
+    text += t.write(Buffer.from(`data: ${JSON.stringify([chunk([{ text: 'b' }]), done()])}\n\n`));
     text += t.end();
     const msg = accumulateMessage(events(text));
     expect(msg.content).toEqual([{ type: 'text', text: 'ab' }]);

@@ -57,11 +57,11 @@ export class GeminiStreamTranslator {
   }
 
   /**
-   * message_start and a first ping, with zero usage. Optional: without it the first
-   * upstream chunk starts the message, with its prompt token count as input_tokens.
+   * message_start and a first ping, with zero usage (the final counts go in message_delta).
+   * The responder calls it when the upstream answers; otherwise the first event starts the message.
    */
   start(): string {
-    return this.begin(null);
+    return this.begin();
   }
 
   /** Upstream bytes in, Anthropic SSE text out (possibly ''): one socket write per upstream read. */
@@ -73,12 +73,6 @@ export class GeminiStreamTranslator {
     return out;
   }
 
-  /** One already-parsed chunk (for callers that parse SSE themselves). */
-  push(chunk: GeminiResponse): string {
-    if (this.done) return '';
-    return this.onChunk(chunk);
-  }
-
   /** Upstream EOF. A stream that never said how it finished is an error, not a clean stop. */
   end(): string {
     if (this.done) return '';
@@ -86,7 +80,7 @@ export class GeminiStreamTranslator {
     const events = this.parser.end();
     for (let i = 0; i < events.length && !this.done; i++) out += this.onData(events[i].data);
     if (this.done) return out;
-    out += this.begin(null);
+    out += this.begin();
     if (this.finishReason !== null || this.blockReason !== null) return out + this.finish();
     return out + this.error('api_error', 'upstream stream ended before completion');
   }
@@ -94,7 +88,7 @@ export class GeminiStreamTranslator {
   /** Transport failure mid-stream (socket reset, timeout): one terminal error event. */
   fail(type: ErrorType, message: string): string {
     if (this.done) return '';
-    return this.begin(null) + this.error(type, message);
+    return this.begin() + this.error(type, message);
   }
 
   /** A terminal message_stop or error has been produced. */
@@ -123,21 +117,19 @@ export class GeminiStreamTranslator {
 
   // ------------------------------------------------------------ events
 
-  private begin(u: GeminiUsageMetadata | null | undefined): string {
+  private begin(): string {
     if (this.started) return '';
     this.started = true;
-    const usage = geminiUsage(u);
-    usage.output_tokens = 0;
-    return messageStart(this.ctx.messageId, this.ctx.requestedModel, usage) + PING;
+    return messageStart(this.ctx.messageId, this.ctx.requestedModel, geminiUsage(null)) + PING;
   }
 
   private onData(data: string): string {
-    if (isBlank(data) || data === '[DONE]') return '';
+    if (isBlank(data)) return '';
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
     } catch {
-      return this.begin(null) + this.error('api_error', 'upstream failed mid-stream: malformed event data');
+      return this.begin() + this.error('api_error', 'upstream failed mid-stream: malformed event data');
     }
     // The non-SSE stream endpoint wraps chunks in an array; accept that shape too.
     if (Array.isArray(chunk)) {
@@ -149,8 +141,8 @@ export class GeminiStreamTranslator {
   }
 
   private onChunk(chunk: GeminiResponse): string {
-    if (!chunk || typeof chunk !== 'object') return this.begin(null) + this.error('api_error', 'upstream failed mid-stream: malformed event data');
-    let out = this.begin(chunk.usageMetadata);
+    if (!chunk || typeof chunk !== 'object') return this.begin() + this.error('api_error', 'upstream failed mid-stream: malformed event data');
+    let out = this.begin();
     if (chunk.error) return out + this.upstreamError(chunk.error);
     if (chunk.usageMetadata) this.rawUsage = chunk.usageMetadata;
     const fb = chunk.promptFeedback;
