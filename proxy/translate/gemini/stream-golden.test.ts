@@ -2,7 +2,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { accumulateMessage, parseAnthropicSse } from '../../test/anthropic-stream.js';
-import { events, fixture, RC, sig, translate } from '../../test/gemini-helpers.js';
+import { events, fixture, sig, translate } from '../../test/gemini-helpers.js';
 import { decodeEnvelope } from '../../sessions/thinking-envelope.js';
 import { bindingTag, decodeCarrierState, decodeToolId } from './signatures.js';
 
