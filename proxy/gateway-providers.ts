@@ -87,8 +87,9 @@ export class ProviderManager {
   /** POST /api/providers/:id/test: body `{model?}`. */
   async test(id: string, raw: unknown): Promise<TestResult> {
     const model = testModelField(raw);
-    const provider = this.gw.settings.providers.get(id) ?? this.resolveAlone(id);
-    return this.runTest(provider, model);
+    const running = this.gw.settings.providers.get(id);
+    if (running) return this.runTest(running, model);
+    return this.alone(this.resolveAlone(id), (p) => this.runTest(p, model));
   }
 
   /** POST /api/providers/test: an unsaved form (a provider body, plus `model`). With the id of an existing provider, the body is an edit of it. */
@@ -106,19 +107,30 @@ export class ProviderManager {
     const secret = body.apiKey !== undefined ? body.apiKey || undefined : existing ? store.edits.secrets[id] : undefined;
     const checked = ProviderConfigSchema.safeParse(entry);
     if (!checked.success) throw badRequest(zodIssueLines(checked.error, ['providers', id]).join('; '));
-    const provider = this.resolveEntry(id, checked.data, secret);
     // An unsaved key is redacted from what the test reports too.
     const local = secretRedactor([secret]);
-    return this.runTest(provider, model, (s) => this.gw.redact(local(s)));
+    return this.alone(this.resolveEntry(id, checked.data, secret), (p) => this.runTest(p, model, (s) => this.gw.redact(local(s))));
   }
 
   /** GET /api/providers/:id/models: the provider's own list, else the models its config names. */
   async models(id: string): Promise<{ models: string[]; source: 'provider' | 'config' }> {
-    const provider = this.gw.settings.providers.get(id) ?? this.resolveAlone(id);
-    const found = await this.gw.catalogs.discover(provider);
-    if (found) return { models: found.map((m) => m.id), source: 'provider' };
-    const named = [...Object.values(provider.tiers), ...Object.values(provider.modelMap), ...Object.keys(provider.models)];
-    return { models: [...new Set(named.filter((m): m is string => !!m))], source: 'config' };
+    const list = async (provider: ResolvedProvider): Promise<{ models: string[]; source: 'provider' | 'config' }> => {
+      const found = await this.gw.catalogs.discover(provider);
+      if (found) return { models: found.map((m) => m.id), source: 'provider' };
+      const named = [...Object.values(provider.tiers), ...Object.values(provider.modelMap), ...Object.keys(provider.models)];
+      return { models: [...new Set(named.filter((m): m is string => !!m))], source: 'config' };
+    };
+    const running = this.gw.settings.providers.get(id);
+    return running ? list(running) : this.alone(this.resolveAlone(id), list);
+  }
+
+  /** Uses a provider resolved for one call (not running), then takes its run-time secrets back out of the redactor. */
+  private async alone<T>(provider: ResolvedProvider, fn: (p: ResolvedProvider) => Promise<T>): Promise<T> {
+    try {
+      return await fn(provider);
+    } finally {
+      provider.authHook?.unbind?.();
+    }
   }
 
   /** POST /api/ports/:port/stop|start. The router port stays: the admin API and the window live on it. */

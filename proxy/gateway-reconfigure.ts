@@ -72,6 +72,8 @@ export async function reconfigure(parts: LiveParts, current: Settings, next: Set
   parts.router.updateSettings(next, changed, opts.reason);
   swapKeys(parts.redact, current, next);
   for (const id of changed) parts.catalogs.invalidate(id);
+  // Run-time credentials of providers that left (removed or resolved anew) leave the redactor.
+  for (const p of current.providers.values()) if (next.providers.get(p.id) !== p) p.authHook?.unbind?.();
   for (const p of next.providers.values()) {
     if (current.providers.get(p.id) === p || !p.authHook) continue;
     // New credentials (Vertex AI): their tokens go to the redactor; warm them so a broken setup shows now.

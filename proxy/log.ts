@@ -20,7 +20,8 @@ export function createLogger(level: string): Logger {
 
 /**
  * Replaces every configured secret in text with [redacted]; `found` tests a chunk without decoding it.
- * `add`/`remove` register secrets obtained at run time (Google access tokens, key material).
+ * `add`/`remove` register secrets obtained at run time (Google access tokens, key material);
+ * they are counted, so a secret two holders added stays until both have removed it.
  */
 export interface Redact {
   (s: string): string;
@@ -33,6 +34,7 @@ export function secretRedactor(secrets: Array<string | undefined>): Redact {
   // Parallel arrays, replaced (not mutated) on change so a check in progress sees one consistent list.
   let list = [...new Set(secrets.filter((s): s is string => !!s && s.length >= 6))];
   let bytes = list.map((s) => Buffer.from(s));
+  const holders = new Map<string, number>(list.map((s) => [s, 1]));
   const redact = ((s: string) => {
     let out = s;
     for (const secret of list) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
@@ -47,13 +49,22 @@ export function secretRedactor(secrets: Array<string | undefined>): Redact {
     return false;
   };
   redact.add = (secret) => {
-    if (secret.length < 6 || list.includes(secret)) return;
+    if (secret.length < 6) return;
+    const n = holders.get(secret) ?? 0;
+    holders.set(secret, n + 1);
+    if (n > 0) return;
     list = [...list, secret];
     bytes = [...bytes, Buffer.from(secret)];
   };
   redact.remove = (secret) => {
+    const n = holders.get(secret);
+    if (n === undefined) return;
+    if (n > 1) {
+      holders.set(secret, n - 1);
+      return;
+    }
+    holders.delete(secret);
     const i = list.indexOf(secret);
-    if (i === -1) return;
     list = list.filter((_, j) => j !== i);
     bytes = bytes.filter((_, j) => j !== i);
   };

@@ -179,4 +179,19 @@ describe('GoogleTokenSource', () => {
     expect(all).not.toContain(token);
     expect(all).not.toContain('PRIVATE KEY');
   });
+
+  it('unbind takes its secrets back out of the redactor, leaving what another holder added', async () => {
+    const redact = secretRedactor([]);
+    const ts = source();
+    ts.bind({ redact, log: pino({ level: 'silent' }) });
+    await ts.warm();
+    const token = (ts.headers() as Record<string, string>).authorization.slice(7);
+    // A second provider reading the same key file holds the key too.
+    redact.add(sa.privateKey);
+    ts.unbind();
+    expect(redact(`echo ${token}`)).toBe(`echo ${token}`);
+    expect(redact(sa.privateKey)).toBe('[redacted]');
+    redact.remove(sa.privateKey);
+    expect(redact(sa.privateKey)).toBe(sa.privateKey);
+  });
 });

@@ -98,6 +98,12 @@ export class GoogleTokenSource implements UpstreamAuth {
     for (const s of [...this.#secrets, ...this.#issued]) ctx.redact.add(s);
   }
 
+  unbind(): void {
+    const redact = this.#redact;
+    this.#redact = null;
+    if (redact) for (const s of [...this.#secrets, ...this.#issued]) redact.remove(s);
+  }
+
   async warm(): Promise<void> {
     try {
       await this.headers();

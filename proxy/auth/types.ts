@@ -24,6 +24,8 @@ export interface UpstreamAuth {
   invalidate?(): void;
   /** Where to register secrets it obtains (redaction from client output and logs) and where to log. */
   bind?(ctx: AuthBinding): void;
+  /** Takes its secrets back out of the redactor: the provider is gone (removed, replaced, or was resolved for one test). */
+  unbind?(): void;
   /** Obtains a credential now, logging the outcome: a broken setup shows at start, not at the first request. */
   warm?(): Promise<void>;
 }
