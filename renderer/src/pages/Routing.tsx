@@ -65,15 +65,10 @@ export default function Routing() {
     }
   };
 
+  // A refusal is shown beside the chain (PriorityChain); success gets a notice.
   const saveOrder = async (order: string[]) => {
-    try {
-      await setPriority(order);
-      toast('success', 'Fallback order saved.');
-    } catch (err) {
-      const x = explain(err);
-      toast('error', `${x.what} ${x.next}`);
-      throw err;
-    }
+    await setPriority(order);
+    toast('success', 'Fallback order saved.');
   };
 
   const reset = async () => {

@@ -49,6 +49,31 @@ describe('PriorityChain: drag or keyboard', () => {
     expect(screen.getAllByRole('listitem')[0].getAttribute('data-testid')).toBe('chain-item-beta');
     expect((screen.getByRole('button', { name: 'Save order' }) as HTMLButtonElement).disabled).toBe(false);
   });
+
+  const order = () => screen.getAllByRole('listitem').map((li) => li.getAttribute('data-testid'));
+
+  it('follows a change saved elsewhere while unedited, and keeps a draft that has edits', async () => {
+    const onSave = vi.fn(async () => undefined);
+    const { rerender } = render(<PriorityChain priority={['alpha', 'beta']} labels={new Map()} onSave={onSave} />);
+    rerender(<PriorityChain priority={['beta', 'alpha']} labels={new Map()} onSave={onSave} />);
+    expect(order()).toEqual(['chain-item-beta', 'chain-item-alpha']);
+    expect(screen.queryByText('Not saved yet.')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Move alpha up' }));
+    rerender(<PriorityChain priority={['beta', 'alpha', 'gamma']} labels={new Map()} onSave={onSave} />);
+    expect(order()).toEqual(['chain-item-alpha', 'chain-item-beta']);
+    expect(screen.getByText('Not saved yet.')).toBeTruthy();
+  });
+
+  it('shows a refused save beside the chain and keeps the draft', async () => {
+    const onSave = vi.fn(async () => {
+      throw new Error('priority[0]: unknown provider');
+    });
+    render(<PriorityChain priority={['alpha', 'beta']} labels={new Map()} onSave={onSave} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Move beta up' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save order' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/unknown provider/);
+    expect(order()).toEqual(['chain-item-beta', 'chain-item-alpha']);
+  });
 });
 
 describe('forms', () => {

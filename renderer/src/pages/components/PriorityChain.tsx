@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { explain } from '../../api/explain';
+import { useSavedDraft } from './use-saved-draft';
 
 // The fallback chain, reorderable by dragging or with the Move up / Move down
 // buttons (the keyboard way). Changes are a draft until saved.
@@ -17,20 +19,17 @@ export interface PriorityChainProps {
   onSave: (order: string[]) => Promise<void>;
 }
 
+const chainKey = (list: string[]) => list.join('\u0000');
+
 export function PriorityChain({ priority, labels, onSave }: PriorityChainProps) {
-  const [draft, setDraft] = useState(priority);
+  const [draft, setDraft] = useSavedDraft(priority, chainKey);
   const [dragging, setDragging] = useState<number | null>(null);
   const [over, setOver] = useState<number | null>(null);
   const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
   const focusAfter = useRef<string | null>(null);
-  const key = priority.join('\u0000');
-  const dirty = draft.join('\u0000') !== key;
-
-  // A change from elsewhere (another window, the API) replaces the draft unless it has edits.
-  useEffect(() => {
-    if (!dirty) setDraft(priority);
-  }, [key]);
+  const dirty = chainKey(draft) !== chainKey(priority);
 
   useEffect(() => {
     if (focusAfter.current) {
@@ -52,9 +51,13 @@ export function PriorityChain({ priority, labels, onSave }: PriorityChainProps) 
 
   const save = async () => {
     setSaving(true);
+    setError(null);
     try {
       await onSave(draft);
       setAnnounce('Order saved');
+    } catch (err) {
+      const x = explain(err);
+      setError(`${x.what} ${x.next}`);
     } finally {
       setSaving(false);
     }
@@ -121,6 +124,11 @@ export function PriorityChain({ priority, labels, onSave }: PriorityChainProps) 
         </button>
         {dirty ? <span className="muted small">Not saved yet.</span> : null}
       </div>
+      {error ? (
+        <p role="alert" className="banner banner--error" style={{ marginTop: '0.75rem' }}>
+          {error}
+        </p>
+      ) : null}
       <p className="visually-hidden" aria-live="polite">
         {announce}
       </p>

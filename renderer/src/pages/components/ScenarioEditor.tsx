@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { explain } from '../../api/explain';
 import { SCENARIO_ORDER, type ScenarioName } from '../../api/types';
 import { move } from './PriorityChain';
+import { useSavedDraft } from './use-saved-draft';
 
 // Scenario targets: per kind of request, the providers (and models) the router
 // port tries first, in order, before the fallback chain. Edits are a draft until
@@ -40,21 +41,17 @@ export interface ScenarioEditorProps {
   onSave: (change: Partial<ScenarioMap>) => Promise<void>;
 }
 
+const scenarioKey = (m: ScenarioMap) => JSON.stringify(m);
+
 export function ScenarioEditor({ scenarios, providers, models, onSave }: ScenarioEditorProps) {
-  const [draft, setDraft] = useState<ScenarioMap>(scenarios);
+  const [draft, setDraft] = useSavedDraft<ScenarioMap>(scenarios, scenarioKey);
   const [adding, setAdding] = useState<ScenarioName | null>(null);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
   const focusAfter = useRef<string | null>(null);
-  const key = JSON.stringify(scenarios);
   const changes = changedScenarios(scenarios, draft);
   const dirty = Object.keys(changes).length > 0;
-
-  // A change from elsewhere (another window, the API) replaces the draft unless it has edits.
-  useEffect(() => {
-    if (!dirty) setDraft(scenarios);
-  }, [key]);
   useEffect(() => {
     if (focusAfter.current) {
       document.getElementById(focusAfter.current)?.focus();
