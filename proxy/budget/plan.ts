@@ -25,7 +25,8 @@ export function downgradePlan(d: Extract<BudgetDecision, { kind: 'downgrade' }>,
     const plan = cheapestPlan(providers, prices);
     if (plan.length) {
       return {
-        targets: plan.map(({ provider, model }) => ({ provider, model })),
+        // The cached plan itself: a PricedTarget is a Target, and nothing downstream changes it.
+        targets: plan,
         mode: 'budget-cheapest',
         headers: { 'x-switchboard-budget': 'downgrade-cheapest' },
         note: `${d.reason}, cheapest priced target: `,

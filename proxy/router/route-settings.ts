@@ -26,8 +26,6 @@ export interface RouteOverrides {
   thresholds: Partial<Thresholds>;
 }
 
-export const THRESHOLD_NAMES: readonly (keyof Thresholds)[] = ['rateLimitThreshold', 'longContextThreshold'];
-
 export function emptyOverrides(): RouteOverrides {
   return { scenarios: {}, thresholds: {} };
 }

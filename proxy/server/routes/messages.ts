@@ -52,7 +52,9 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
       let mode: RouteMode = explicit ? 'explicit' : 'pinned';
       let scenario: Scenario = 'default';
       let reason = explicit ? 'explicit choice' : `port ${lc.port.port} is pinned`;
+      // Affinity's session (none for scenario-routed requests) and the ledger's (always, when known).
       let sessionId: string | null = null;
+      let session: string | null | undefined;
       let mapped: Target[] = [];
       if (downgrade?.targets) {
         // Every request, explicit and pinned ones too: the budget outranks the choice. No affinity moves.
@@ -71,6 +73,7 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
         scenario = facts.scenario;
         reason = plan.mapped ? `${ordered.reason}, after the ${scenario} scenario route` : ordered.reason;
         // A scenario-routed request (a background haiku call) must not move the session's affinity.
+        session = facts.sessionId;
         sessionId = plan.mapped ? null : facts.sessionId;
       }
       // A downgraded request says so: x-switchboard-budget, the route event's reason, the ledger's strategy column.
@@ -86,7 +89,7 @@ export function messagesRoute(app: FastifyInstance, lc: ListenerContext): void {
             port: lc.port.port,
             strategy: mode,
             scenario,
-            sessionId: sessionId ?? sessionIdOf(request.headers, body),
+            sessionId: session !== undefined ? session : sessionIdOf(request.headers, body),
             startedAt: started,
             firstByteAt: sink.firstByteAt,
             status: result.error ? result.error.status : lastStatus === 499 ? 499 : 200,
