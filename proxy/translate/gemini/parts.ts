@@ -2,6 +2,7 @@ import type { StopReason } from '../../protocol/anthropic/types.js';
 import type { GeminiFunctionCall, GeminiPart } from '../../protocol/gemini/types.js';
 import { encodeEnvelope } from '../../sessions/thinking-envelope.js';
 import { isBlank } from '../openai-chat/request.js';
+import { parseArguments } from '../openai-chat/response.js';
 import type { GeminiResponseContext } from './options.js';
 import { bindingTag, encodeCarrierState, encodeToolId } from './signatures.js';
 import { blockedPromptNote, finishNote, geminiStopReason } from './stop-reason.js';
@@ -108,7 +109,7 @@ export class PartTranslator {
     const state = { callId: typeof fc.id === 'string' ? fc.id : undefined, thoughtSignature: sig ?? undefined };
     const id = encodeToolId(state, this.tag, this.ctx.messageId + ':' + index);
     this.sink.start(index, { type: 'tool_use', id, name, input: {} });
-    this.sink.input(index, JSON.stringify(argsObject(fc.args)));
+    this.sink.input(index, JSON.stringify(parseArguments(fc.args)));
     this.sink.stop(index);
     this.calls++;
     this.visible++;
@@ -207,17 +208,3 @@ function signatureOf(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-/** functionCall.args → tool input: always an object (Claude Code loops on a missing input). */
-function argsObject(args: unknown): Record<string, unknown> {
-  if (args && typeof args === 'object' && !Array.isArray(args)) return args as Record<string, unknown>;
-  if (typeof args === 'string' && !isBlank(args)) {
-    try {
-      const v: unknown = JSON.parse(args);
-      if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-    } catch {
-      // fall through
-    }
-    return { _raw: args };
-  }
-  return {};
-}
