@@ -87,6 +87,16 @@ describe('RequestMetrics', () => {
     expect(s.value('switchboard_tokens_total', { provider: 'free', model: 'mystery', type: 'input' })).toBe(100);
   });
 
+  it('counts a success without usage as unpriced and a failure without usage as nothing, as the usage API does', async () => {
+    const { m, scrape } = await setup();
+    const noUsage = { inputTokens: null, outputTokens: null, cacheReadTokens: null, cacheWriteTokens: null, costUsd: null, referenceCostUsd: null };
+    m.record(row({ ...noUsage, provider: 'quiet', upstreamModel: 'm' }), result('quiet:200'));
+    m.record(row({ ...noUsage, provider: 'broken', upstreamModel: 'm', status: 503 }), result('broken:503'));
+    const s = await scrape();
+    expect(s.value('switchboard_unpriced_requests_total', { provider: 'quiet', model: 'm' })).toBe(1);
+    expect(s.sum('switchboard_unpriced_requests_total')).toBe(1);
+  });
+
   it('observes duration for every request and time to first token for streams only, in seconds', async () => {
     const { m, scrape } = await setup();
     m.record(row({ latencyMs: 300, ttftMs: 120 }), result('oa:200'));

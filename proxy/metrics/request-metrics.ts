@@ -86,7 +86,7 @@ export class RequestMetrics {
         for (const s of this.models.values()) emit(s.labels, s[field]);
       });
     perModel('cost_usd_total', 'Cost of the requests in USD, cache-aware, for models with a known price', 'cost');
-    perModel('unpriced_requests_total', 'Requests with reported usage but no known price (their cost is unknown, not zero)', 'unpriced');
+    perModel('unpriced_requests_total', 'Requests that used tokens or succeeded but have no known cost (unknown, not zero)', 'unpriced');
     perModel('reference_cost_usd_total', "The same requests' tokens at Anthropic's list price for the requested Claude tier, in USD (requests with both prices known)", 'reference');
     // A gauge, not a counter: a provider dearer than Anthropic's list price makes it go down.
     scrapedGauge(registry, `${PREFIX}savings_usd`, 'Reference cost minus cost, in USD, summed since start (negative when dearer than the Anthropic list price)', ['provider', 'model'], (emit) => {
@@ -114,7 +114,9 @@ export class RequestMetrics {
     if (req) req.count++;
     else this.requests.set(rk, { labels: { port: String(row.port), provider, model, status: String(row.status) }, count: 1 });
 
-    if (row.inputTokens != null || row.outputTokens != null) {
+    // The usage API's rule (ledger/rollup.ts unknown_cost): a request that used tokens, or
+    // succeeded, and has no cost is unpriced; a failure without usage cost nothing.
+    if (row.inputTokens != null || row.outputTokens != null || row.status < 400) {
       const mk = provider + SEP + model;
       let m = this.models.get(mk);
       if (!m) this.models.set(mk, (m = { labels: { provider, model }, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cost: 0, unpriced: 0, reference: 0, savings: 0 }));
