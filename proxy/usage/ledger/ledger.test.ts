@@ -181,18 +181,6 @@ describe('UsageLedger', () => {
     l.record(row());
     expect(l.flush()).toEqual({ batchId: 1, rows: 1 });
   });
-
-  it('record() stays within the hot-path budget (0.02 ms per request)', () => {
-    const l = ledger({ batchSize: 1_000_000, maxPending: 1_000_000 });
-    const r = row();
-    const n = 20_000;
-    for (let i = 0; i < 1000; i++) l.record(r); // warm up
-    const t = process.cpuUsage();
-    for (let i = 0; i < n; i++) l.record(r);
-    const used = process.cpuUsage(t);
-    const perCallMs = (used.user + used.system) / 1000 / n;
-    expect(perCallMs).toBeLessThan(0.02);
-  });
 });
 
 /** Waits (bounded, 5 s) until `cond` holds; the assertions after it report what went wrong. */

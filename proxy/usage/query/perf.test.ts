@@ -151,6 +151,7 @@ describe('usage API on a million rows', () => {
     const without = cost(2);
     const withRollups = cost(3);
     notes.push(`insert: ${without.toFixed(1)} µs/row without the rollups, ${withRollups.toFixed(1)} µs/row with them folded per batch of 500 (off the request path)`);
-    expect(withRollups - without).toBeLessThan(10);
+    // Folding per batch costs 1-4 µs a row; the per-row trigger it replaced cost about 9.
+    expect(withRollups - without).toBeLessThan(6);
   }, 60_000);
 });
