@@ -1,10 +1,9 @@
 import { encodeBody } from '../protocol/anthropic/byte-strings.js';
 import { GatewayError } from '../protocol/anthropic/errors.js';
-import { messageToSse } from '../protocol/anthropic/message-to-sse.js';
 import type { GeminiCandidate, GeminiResponse } from '../protocol/gemini/types.js';
 import { vertexLocationUrl } from '../providers/vertex.js';
 import { geminiError } from '../translate/gemini/errors.js';
-import { geminiResponseContext, type GeminiResponseContext, type GeminiTarget } from '../translate/gemini/options.js';
+import { geminiResponseContext, type GeminiTarget } from '../translate/gemini/options.js';
 import { geminiRequest, toGeminiRequest } from '../translate/gemini/request.js';
 import { geminiResponseToAnthropic } from '../translate/gemini/response.js';
 import { GeminiStreamTranslator } from '../translate/gemini/stream.js';
@@ -12,7 +11,7 @@ import { GeminiToolsCache } from '../translate/gemini/tools-cache.js';
 import { baseHeaders } from './headers.js';
 import { HeldStreamResponder } from './held-stream.js';
 import { JsonAnswerResponder } from './json-responder.js';
-import type { Dialect, Outcome, Target } from './types.js';
+import type { Dialect, Target, TranslateAnswer } from './types.js';
 
 // Full translation to and from Google's generateContent API (AI Studio and Vertex AI
 // Gemini share the wire format). Provider-shaped parts come from provider data:
@@ -33,14 +32,12 @@ export const geminiDialect: Dialect = {
   responder(ctx, target, sink) {
     const rc = geminiResponseContext(ctx, geminiTarget(target, ctx.byteStrings));
     const label = target.provider.label;
-    if (!ctx.stream) {
-      // A generateContent answer, translated whole.
-      return new JsonAnswerResponder((bytes) => {
-        const message = geminiResponseToAnthropic(parseAnswer(bytes, label), rc);
-        return { message, outcome: { usage: message.usage, stopReason: message.stop_reason } };
-      }, sink);
-    }
-    return new HeldStreamResponder(new GeminiStreamTranslator(rc), (body) => jsonAsSse(body, rc, label), label, sink);
+    // A whole generateContent answer: the non-streaming one, or a server that ignored alt=sse (replayed as a stream).
+    const answer: TranslateAnswer = (bytes) => {
+      const message = geminiResponseToAnthropic(parseAnswer(bytes, label), rc);
+      return { message, outcome: { usage: message.usage, stopReason: message.stop_reason } };
+    };
+    return ctx.stream ? new HeldStreamResponder(new GeminiStreamTranslator(rc), answer, label, sink) : new JsonAnswerResponder(answer, sink);
   },
 
   countTokensRequest(ctx, target) {
@@ -104,12 +101,6 @@ export function modelUrl(target: Target): string {
 /** AI Studio's catalog names models "models/…"; the URL adds that part itself. */
 function bareModel(model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model;
-}
-
-/** A generateContent answer to a stream request (a server that ignored alt=sse), replayed as a complete stream. */
-function jsonAsSse(body: Buffer, rc: GeminiResponseContext, label: string): { sse: string; outcome: Outcome } {
-  const message = geminiResponseToAnthropic(parseAnswer(body, label), rc);
-  return { sse: messageToSse(message), outcome: { usage: message.usage, stopReason: message.stop_reason } };
 }
 
 /** One answer object; the chunk array of the non-SSE stream endpoint is merged into one. */

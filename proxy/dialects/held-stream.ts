@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../protocol/anthropic/errors.js';
+import { messageToSse } from '../protocol/anthropic/message-to-sse.js';
 import type { ErrorType, StopReason, Usage } from '../protocol/anthropic/types.js';
 import { single } from './headers.js';
 import { SseWriter } from './sse-writer.js';
-import type { ClientSink, Outcome, Responder } from './types.js';
+import type { ClientSink, Outcome, Responder, TranslateAnswer } from './types.js';
 
 // The streaming responder of the translating dialects (openai-chat, gemini). Both
 // translators have the same shape and guarantees; what this adds is when the
@@ -29,13 +30,6 @@ export interface StreamTranslator {
   readonly stopReason: StopReason | null;
   readonly providerCostUsd?: number;
 }
-
-/**
- * Translates an upstream's whole JSON answer to a stream request (a server that ignored
- * `stream`) into a complete SSE text and the outcome. Throws a GatewayError when the body
- * is unusable or an error object: nothing has been sent yet, so the attempt fails cleanly.
- */
-export type JsonToSse = (body: Buffer) => { sse: string; outcome: Outcome };
 
 /**
  * Longest the client waits for response headers while they are held back. Until
@@ -67,7 +61,8 @@ export class HeldStreamResponder implements Responder {
 
   constructor(
     private readonly translator: StreamTranslator,
-    private readonly fromJson: JsonToSse,
+    /** A JSON answer to the stream request (the server ignored `stream`), replayed as a complete stream. */
+    private readonly answer: TranslateAnswer,
     private readonly label: string,
     sink: ClientSink,
   ) {
@@ -111,9 +106,9 @@ export class HeldStreamResponder implements Responder {
 
   onEnd(): void {
     if (this.json) {
-      const { sse, outcome } = this.fromJson(this.json.bytes());
+      const { message, outcome } = this.answer(this.json.bytes());
       this.jsonOutcome = outcome;
-      this.writer.open(sse);
+      this.writer.open(messageToSse(message));
       this.writer.close('');
       this.committed = true;
       return;

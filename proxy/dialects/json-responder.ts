@@ -1,9 +1,5 @@
-import type { MessageResponse } from '../protocol/anthropic/types.js';
 import { BodyCollector } from './held-stream.js';
-import type { ClientSink, Outcome, Responder } from './types.js';
-
-/** Turns a translating dialect's whole upstream answer into the Anthropic message and what it cost. */
-export type TranslateAnswer = (body: Buffer) => { message: MessageResponse; outcome: Outcome };
+import type { ClientSink, Outcome, Responder, TranslateAnswer } from './types.js';
 
 /**
  * A non-streaming answer of a translating dialect: buffered (it is small), so a

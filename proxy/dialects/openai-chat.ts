@@ -1,6 +1,5 @@
 import { encodeBody, toUnicode } from '../protocol/anthropic/byte-strings.js';
 import { GatewayError } from '../protocol/anthropic/errors.js';
-import { messageToSse } from '../protocol/anthropic/message-to-sse.js';
 import type { MessageResponse, MessagesRequest } from '../protocol/anthropic/types.js';
 import type { ChatCompletion, ChatRequest } from '../protocol/openai/types.js';
 import { modelInfoFor } from '../router/model-map.js';
@@ -13,7 +12,7 @@ import { providerCostOf } from '../translate/openai-chat/usage.js';
 import { baseHeaders } from './headers.js';
 import { HeldStreamResponder } from './held-stream.js';
 import { JsonAnswerResponder } from './json-responder.js';
-import type { Dialect, Outcome, RequestContext, Target } from './types.js';
+import type { Dialect, Outcome, RequestContext, Target, TranslateAnswer } from './types.js';
 
 // Full translation to and from OpenAI Chat Completions, streamed incrementally.
 
@@ -31,20 +30,13 @@ export const openaiChatDialect: Dialect = {
   responder(ctx, target, sink) {
     const rc = responseContext(ctx, target);
     const label = target.provider.label;
-    if (!ctx.stream) {
-      return new JsonAnswerResponder((bytes) => {
-        const completion = parseCompletion(bytes, label);
-        const message = fromChatCompletion(completion, rc);
-        return { message, outcome: outcomeOf(message, completion) };
-      }, sink);
-    }
-    // A server that ignores stream:true answers with JSON: translated whole and replayed as a stream.
-    const fromJson = (body: Buffer) => {
-      const completion = parseCompletion(body, label);
+    // A whole completion: the non-streaming answer, or a server that ignored stream:true (replayed as a stream).
+    const answer: TranslateAnswer = (bytes) => {
+      const completion = parseCompletion(bytes, label);
       const message = fromChatCompletion(completion, rc);
-      return { sse: messageToSse(message), outcome: outcomeOf(message, completion) };
+      return { message, outcome: outcomeOf(message, completion) };
     };
-    return new HeldStreamResponder(new ChatStreamTranslator(rc), fromJson, label, sink);
+    return ctx.stream ? new HeldStreamResponder(new ChatStreamTranslator(rc), answer, label, sink) : new JsonAnswerResponder(answer, sink);
   },
 
   countTokensRequest() {

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ResolvedProvider } from '../config/resolve.js';
 import type { GatewayError } from '../protocol/anthropic/errors.js';
-import type { MessagesRequest, StopReason, Usage } from '../protocol/anthropic/types.js';
+import type { MessageResponse, MessagesRequest, StopReason, Usage } from '../protocol/anthropic/types.js';
 import type { UpstreamRequest } from '../upstream/client.js';
 
 /** One candidate: a provider and the upstream model it will be asked for. */
@@ -40,6 +40,13 @@ export interface Outcome {
   /** What the provider says the request cost, in USD (OpenRouter's usage.cost), when it says. */
   providerCostUsd?: number;
 }
+
+/**
+ * A translating dialect's whole upstream answer as the Anthropic message and what it cost:
+ * a non-streaming answer, or a JSON answer to a stream request (a server that ignored
+ * `stream`). Throws a GatewayError when the body is unusable or an error object.
+ */
+export type TranslateAnswer = (body: Buffer) => { message: MessageResponse; outcome: Outcome };
 
 /** Turns one successful (2xx) upstream response into the client's response. */
 export interface Responder {
