@@ -1,6 +1,6 @@
 import { encodeBody, toUnicode } from '../protocol/anthropic/byte-strings.js';
 import { GatewayError } from '../protocol/anthropic/errors.js';
-import type { MessageResponse, MessagesRequest } from '../protocol/anthropic/types.js';
+import type { MessageResponse } from '../protocol/anthropic/types.js';
 import type { ChatCompletion, ChatRequest } from '../protocol/openai/types.js';
 import { modelInfoFor } from '../router/model-map.js';
 import type { OpenAIChatTarget, ResponseContext } from '../translate/openai-chat/options.js';
@@ -13,6 +13,7 @@ import { baseHeaders } from './headers.js';
 import { HeldStreamResponder } from './held-stream.js';
 import { JsonAnswerResponder } from './json-responder.js';
 import type { Dialect, Outcome, RequestContext, Target, TranslateAnswer } from './types.js';
+import { thinkingDisplay } from '../protocol/anthropic/thinking-display.js';
 
 // Full translation to and from OpenAI Chat Completions, streamed incrementally.
 
@@ -93,13 +94,6 @@ export function responseContext(ctx: RequestContext, target: Target): ResponseCo
     messageId: ctx.messageId,
   };
 }
-
-function thinkingDisplay(body: MessagesRequest): ResponseContext['thinkingDisplay'] {
-  const t = body.thinking;
-  if (!t || t.type === 'disabled') return 'off';
-  return t.display === 'omitted' ? 'omitted' : 'summarized';
-}
-
 
 function outcomeOf(message: MessageResponse, completion: ChatCompletion): Outcome {
   return { usage: message.usage, stopReason: message.stop_reason, providerCostUsd: providerCostOf(completion.usage) };

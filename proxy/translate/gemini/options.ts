@@ -1,6 +1,7 @@
 import { toUnicode } from '../../protocol/anthropic/byte-strings.js';
 import type { MessagesRequest } from '../../protocol/anthropic/types.js';
 import { geminiFunctionName } from './tool-names.js';
+import { thinkingDisplay, type ThinkingDisplay } from '../../protocol/anthropic/thinking-display.js';
 
 // What the Gemini translator needs to know about one target (provider + model).
 // The dialect fills this from provider data and model facts; the translator never
@@ -41,7 +42,7 @@ export interface GeminiResponseContext {
    * 'off' when the request did not ask for thinking (thought parts are dropped), 'omitted'
    * when it asked for display "omitted" (blocks carry only the signature), else 'summarized'.
    */
-  thinkingDisplay: 'off' | 'summarized' | 'omitted';
+  thinkingDisplay: ThinkingDisplay;
   /** Id of the message (msg_...). */
   messageId: string;
   /** Gemini function name → the client's tool name, for names that had to be rewritten. */
@@ -69,11 +70,6 @@ export function geminiResponseContext(input: GeminiResponseInput, target: Gemini
   return rc;
 }
 
-export function thinkingDisplay(body: MessagesRequest): GeminiResponseContext['thinkingDisplay'] {
-  const t = body.thinking;
-  if (!t || (t.type !== 'enabled' && t.type !== 'adaptive')) return 'off';
-  return t.display === 'omitted' ? 'omitted' : 'summarized';
-}
 
 /** Tool names Gemini would reject, keyed by the name they are sent under; null when none (the usual case). */
 function renamedTools(body: MessagesRequest, byteStrings: boolean): Map<string, string> | null {

@@ -1,6 +1,8 @@
 // What the openai-chat translator needs to know about one target (provider + model).
 // Providers fill this from their data; the translator never looks at provider ids.
 
+import type { ThinkingDisplay } from '../../protocol/anthropic/thinking-display.js';
+
 export interface OpenAIChatTarget {
   /** Provider id, stamped into thinking-signature envelopes. */
   providerId: string;
@@ -45,7 +47,7 @@ export interface ResponseContext {
    * thinking (reasoning is dropped), 'omitted' when it asked for display "omitted" (Claude Code
    * does: the block carries only the signature), 'summarized' otherwise.
    */
-  thinkingDisplay: 'off' | 'summarized' | 'omitted';
+  thinkingDisplay: ThinkingDisplay;
   /** Prefix for minted message ids. */
   messageId: string;
 }
