@@ -264,8 +264,10 @@ describe('referencePrice and bundled cache prices', () => {
     expect(referencePrice('sonnet').source).toMatch(/platform\.claude\.com/);
   });
 
-  it('hands out a copy the caller cannot use to change the baseline', () => {
-    referencePrice('haiku').inputPerM = 999;
+  it('hands out a frozen price: a caller cannot change the baseline', () => {
+    expect(() => {
+      referencePrice('haiku').inputPerM = 999;
+    }).toThrow(TypeError);
     expect(referencePrice('haiku').inputPerM).toBe(1);
   });
 

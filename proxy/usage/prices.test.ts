@@ -61,8 +61,12 @@ describe('priceFor: precedence config > local > live > bundled > unknown', () =>
     expect(priceFor(p('deepseek'), PRESETS.deepseek.tiers.opus!)).toBeNull();
   });
 
-  it('hands out copies: a caller cannot change the table', () => {
-    priceFor(p('openai'), 'gpt-4.1')!.inputPerM = 999;
+  it('hands out frozen prices (built once per provider and model): a caller cannot change the table', () => {
+    const provider = p('openai');
+    expect(priceFor(provider, 'gpt-4.1')).toBe(priceFor(provider, 'gpt-4.1'));
+    expect(() => {
+      priceFor(provider, 'gpt-4.1')!.inputPerM = 999;
+    }).toThrow(TypeError);
     expect(priceFor(p('openai'), 'gpt-4.1')!.inputPerM).toBe(2);
   });
 });

@@ -31,20 +31,46 @@ export interface PriceLookup {
 /** Providers that run on the user's own machine: no API charge. */
 const LOCAL_TYPES = new Set(['ollama']);
 
-const LOCAL: ModelPrice = { inputPerM: 0, outputPerM: 0, source: 'local model', origin: 'local' };
+const LOCAL: ModelPrice = Object.freeze({ inputPerM: 0, outputPerM: 0, source: 'local model', origin: 'local' });
 
 /**
  * The price of a provider's model (see the precedence above); null when unknown.
  * `live` is the provider's live price list, when it has one.
  */
 export function priceFor(provider: ResolvedProvider, model: string, live?: ReadonlyMap<string, ModelPrice>): ModelPrice | null {
-  const configured = provider.models[model]?.price;
-  if (configured) return { ...configured, source: `config: providers.${provider.id}.modelInfo["${model}"].price`, origin: 'config' };
-  if (provider.price) return { ...provider.price, source: `config: providers.${provider.id}.price`, origin: 'config' };
-  if (LOCAL_TYPES.has(provider.type)) return LOCAL;
+  const fixed = fixedPrices(provider, model);
+  if (fixed.own) return fixed.own;
   const fromLive = live?.get(model);
   if (fromLive) return fromLive;
-  return bundledPrice(provider.type, model);
+  return fixed.bundled;
+}
+
+/** Distinct model names remembered per provider object; a client naming endless models only clears it. */
+const MEMO_MODELS = 256;
+const memo = new WeakMap<ResolvedProvider, Map<string, { own: ModelPrice | null; bundled: ModelPrice | null }>>();
+
+/**
+ * The prices of a provider's model that cannot change while the provider object lives
+ * (config, local, bundled), built once: the router asks for every candidate of every
+ * request. A reconfigured provider is a new object, so it starts afresh. Frozen: shared.
+ */
+function fixedPrices(provider: ResolvedProvider, model: string): { own: ModelPrice | null; bundled: ModelPrice | null } {
+  let byModel = memo.get(provider);
+  if (!byModel) memo.set(provider, (byModel = new Map()));
+  let hit = byModel.get(model);
+  if (hit) return hit;
+  const configured = provider.models[model]?.price;
+  const own = configured
+    ? { ...configured, source: `config: providers.${provider.id}.modelInfo["${model}"].price`, origin: 'config' as const }
+    : provider.price
+      ? { ...provider.price, source: `config: providers.${provider.id}.price`, origin: 'config' as const }
+      : LOCAL_TYPES.has(provider.type)
+        ? LOCAL
+        : null;
+  hit = { own: own && Object.freeze(own), bundled: bundledPrice(provider.type, model) };
+  if (byModel.size >= MEMO_MODELS) byModel.clear();
+  byModel.set(model, hit);
+  return hit;
 }
 
 /** The bundled table's price for a provider type's model, trying the exact id, then its canonical form. */
@@ -52,7 +78,7 @@ export function bundledPrice(type: string, model: string): ModelPrice | null {
   const table = BUNDLED[type];
   if (!table) return null;
   const hit = table[model] ?? table[canonicalModel(model)];
-  return hit ? { ...hit, origin: 'bundled' } : null;
+  return hit ? Object.freeze({ ...hit, origin: 'bundled' as const }) : null;
 }
 
 /** Every model of a provider type that the bundled table prices (for /api/prices). */
@@ -75,8 +101,14 @@ export function canonicalModel(model: string): string {
  * whose prices the reference verifies (Opus 4.5, Sonnet 4.5, Haiku 4.5), cache prices included.
  */
 export function referencePrice(tier: Tier): ModelPrice {
-  return { ...ANTHROPIC_REFERENCE[tier], origin: 'bundled' };
+  return REFERENCE[tier];
 }
+
+const REFERENCE: Record<Tier, ModelPrice> = {
+  opus: Object.freeze({ ...ANTHROPIC_REFERENCE.opus, origin: 'bundled' as const }),
+  sonnet: Object.freeze({ ...ANTHROPIC_REFERENCE.sonnet, origin: 'bundled' as const }),
+  haiku: Object.freeze({ ...ANTHROPIC_REFERENCE.haiku, origin: 'bundled' as const }),
+};
 
 /** The module-level lookup (config, local, bundled; no live prices): for code without a Gateway. */
 export const STATIC_PRICES: PriceLookup = { priceFor: (provider, model) => priceFor(provider, model) };
