@@ -232,9 +232,9 @@ describe('OpenRouter and plain x-ratelimit-*', () => {
     expect(s.tracker.snapshot().blockedUntil).toBe(T0 + 30_000);
   });
 
-  it('accepts mixed-case header names', () => {
+  it('reads the lower-cased names Node gives, and ignores headers of other families', () => {
     const { tracker } = setup();
-    tracker.observe(200, { 'X-RateLimit-Limit': '20', 'X-RateLimit-Remaining': '15' });
+    tracker.observe(200, { 'x-ratelimit-limit': '20', 'x-ratelimit-remaining': '15', 'x-request-id': 'r1', 'anthropic-organization-id': 'o' });
     expect(tracker.snapshot().headroom).toBe(0.75);
   });
 });

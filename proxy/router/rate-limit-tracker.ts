@@ -79,11 +79,9 @@ export class RateLimitTracker {
     this.maxBlockMs = options.maxBlockMs ?? MAX_BLOCK_MS;
   }
 
-  observe(status: number, rawHeaders: IncomingHttpHeaders, errorBody?: string): Observation {
+  /** `headers` as Node and undici give them: names lower-cased. Runs after every upstream answer. */
+  observe(status: number, headers: IncomingHttpHeaders, errorBody?: string): Observation {
     const now = this.clock.now();
-    // Node lower-cases header names already; fixtures and other clients may not.
-    const headers: IncomingHttpHeaders = {};
-    for (const [k, v] of Object.entries(rawHeaders)) headers[k.toLowerCase()] = v;
 
     const updates = new Map<string, Update>();
     const set = (family: string, field: keyof Update, value: number | undefined) => {
@@ -96,7 +94,9 @@ export class RateLimitTracker {
     let unifiedReset: number | undefined;
     const rejected: string[] = [];
 
-    for (const name of Object.keys(headers)) {
+    for (const name in headers) {
+      // Most answers carry no limit headers at all: skip the rest before reading a value.
+      if (!name.startsWith('anthropic-') && !name.startsWith('x-ratelimit-')) continue;
       const value = header(headers, name)?.trim();
       if (!value) continue;
       let m: RegExpExecArray | null;
