@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { GatewayError } from '../../protocol/anthropic/errors.js';
+import { errorTypeForStatus, GatewayError } from '../../protocol/anthropic/errors.js';
 import type { ErrorType } from '../../protocol/anthropic/types.js';
 import type { GeminiErrorObject } from '../../protocol/gemini/types.js';
 import { parseDuration, upstreamHttpError } from '../../upstream/errors.js';
@@ -74,18 +74,16 @@ const STATUS_BY_GOOGLE: Record<string, number> = {
   DEADLINE_EXCEEDED: 504,
 };
 
-/** The Anthropic error type for a Google error object met inside a 200 stream. */
-export function geminiErrorType(err: GeminiErrorObject): ErrorType {
+/** The client's status for a Google error object met inside a 200 answer (unavailable → 529 overloaded). */
+export function googleHttpStatus(err: GeminiErrorObject): number {
   const s = typeof err.status === 'string' ? STATUS_BY_GOOGLE[err.status] : undefined;
   const n = s ?? (typeof err.code === 'number' ? err.code : 500);
-  if (n === 429) return 'rate_limit_error';
-  if (n === 503 || n === 502 || n === 529) return 'overloaded_error';
-  if (n === 504) return 'timeout_error';
-  if (n === 401) return 'authentication_error';
-  if (n === 403) return 'permission_error';
-  if (n === 404) return 'not_found_error';
-  if (n >= 400 && n < 500) return 'invalid_request_error';
-  return 'api_error';
+  return n === 502 || n === 503 ? 529 : n;
+}
+
+/** The Anthropic error type for a Google error object met inside a 200 stream. */
+export function geminiErrorType(err: GeminiErrorObject): ErrorType {
+  return errorTypeForStatus(googleHttpStatus(err));
 }
 
 export function parseGoogleError(text: string): GoogleError | null {

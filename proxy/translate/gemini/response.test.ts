@@ -61,6 +61,10 @@ describe('geminiResponseToAnthropic', () => {
     };
     expect(err({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'quota' } })).toMatchObject({ status: 429, type: 'rate_limit_error' });
     expect(err({ error: { code: 503, status: 'UNAVAILABLE', message: 'busy' } })).toMatchObject({ status: 529, type: 'overloaded_error' });
+    // The same status and type as the stream path reports, not a generic 502.
+    expect(err({ error: { code: 401, status: 'UNAUTHENTICATED', message: 'no' } })).toMatchObject({ status: 401, type: 'authentication_error' });
+    expect(err({ error: { code: 404, status: 'NOT_FOUND', message: 'no model' } })).toMatchObject({ status: 404, type: 'not_found_error' });
+    expect(err({ error: { code: 504, status: 'DEADLINE_EXCEEDED', message: 'slow' } })).toMatchObject({ status: 504, type: 'timeout_error' });
     expect(err({ candidates: [] })).toMatchObject({ status: 502, type: 'api_error', retryable: true });
     expect(err(null)).toBeInstanceOf(GatewayError);
   });

@@ -1,7 +1,7 @@
 import { GatewayError } from '../../protocol/anthropic/errors.js';
 import type { MessageResponse, ResponseBlock } from '../../protocol/anthropic/types.js';
 import type { GeminiResponse } from '../../protocol/gemini/types.js';
-import { geminiErrorType } from './errors.js';
+import { googleHttpStatus } from './errors.js';
 import type { GeminiResponseContext } from './options.js';
 import { type BlockSink, PartTranslator } from './parts.js';
 import { geminiUsage } from './usage.js';
@@ -12,11 +12,8 @@ import { geminiUsage } from './usage.js';
 
 export function geminiResponseToAnthropic(res: GeminiResponse, ctx: GeminiResponseContext): MessageResponse {
   if (!res || typeof res !== 'object') throw new GatewayError(502, 'Gemini returned a response that is not JSON', { type: 'api_error', retryable: true });
-  if (res.error) {
-    const type = geminiErrorType(res.error);
-    const status = type === 'rate_limit_error' ? 429 : type === 'overloaded_error' ? 529 : type === 'invalid_request_error' ? 400 : 502;
-    throw new GatewayError(status, `Gemini: ${res.error.message || res.error.status || 'error'}`, { type: status === 502 ? 'api_error' : type });
-  }
+  // An error object in a 200 answer: the same status and type as the stream path reports.
+  if (res.error) throw new GatewayError(googleHttpStatus(res.error), `Gemini: ${res.error.message || res.error.status || 'error'}`);
   const cand = Array.isArray(res.candidates) ? res.candidates[0] : undefined;
   const blockReason = res.promptFeedback?.blockReason;
   if (!cand && !blockReason) throw new GatewayError(502, 'Gemini returned no candidates', { type: 'api_error', retryable: true });
