@@ -63,7 +63,8 @@ describe('state file', () => {
   it('keeps saved budget changes; an invalid budgets entry is dropped with a warning', async () => {
     writeFileSync(join(dir, 'state.json'), JSON.stringify({ budgets: { hourlyUsd: null, dailyUsd: 20, action: 'block', downgradeTo: 'cheapest' } }));
     expect(await new StateFile(dir, capturingLogger().log).load()).toEqual({ budgets: { hourlyUsd: null, dailyUsd: 20, action: 'block', downgradeTo: 'cheapest' } });
-    for (const bad of [{ hourlyUsd: -1 }, { action: 'stop' }, { downgradeTo: 'opus' }, [1], 'block']) {
+    // The API's own limits: what PUT /api/budget would refuse is refused here too (5e6 is over its 1e6 cap).
+    for (const bad of [{ hourlyUsd: -1 }, { hourlyUsd: 5e6 }, { action: 'stop' }, { downgradeTo: 'opus' }, [1], 'block']) {
       writeFileSync(join(dir, 'state.json'), JSON.stringify({ strategy: 'cost', budgets: bad }));
       const { log, lines } = capturingLogger();
       expect(await new StateFile(dir, log).load()).toEqual({ strategy: 'cost' });
@@ -84,6 +85,7 @@ describe('state file', () => {
       ['scenarios', { think: 'a,b' }, 'saved scenario routes are not valid; ignoring them'],
       ['thresholds', { rateLimitThreshold: 2 }, 'saved router thresholds are not valid; ignoring them'],
       ['thresholds', { longContextThreshold: 0.5 }, 'saved router thresholds are not valid; ignoring them'],
+      ['thresholds', { longContextThreshold: 1e9 }, 'saved router thresholds are not valid; ignoring them'],
     ] as const) {
       writeFileSync(join(dir, 'state.json'), JSON.stringify({ strategy: 'cost', [field]: bad }));
       const { log, lines } = capturingLogger();

@@ -3,9 +3,11 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { BUDGET_ACTIONS, DOWNGRADE_TARGETS, type BudgetChange } from '../budget/types.js';
+import { z } from 'zod';
+import type { BudgetChange } from '../budget/types.js';
+import { BudgetBody, ScenariosBody, ThresholdsBody } from './saved-choices.js';
 import type { Thresholds } from '../router/route-settings.js';
-import { ROUTED_SCENARIOS, type RoutedScenario } from '../router/scenario-routes.js';
+import { type RoutedScenario } from '../router/scenario-routes.js';
 import type { StrategyName } from '../router/state.js';
 import { isStrategyName } from '../router/strategies/index.js';
 import type { Env } from './resolve.js';
@@ -90,17 +92,17 @@ export class StateFile {
     else if (priority !== undefined) this.log.warn({ path: this.path }, 'saved priority is not a list of provider ids; ignoring it');
     if (isStringArray(priorityProviders)) out.priorityProviders = priorityProviders;
     if (this.doc.scenarios !== undefined) {
-      const scenarios = scenarioMap(this.doc.scenarios);
+      const scenarios = checked(ScenariosBody, this.doc.scenarios);
       if (scenarios) out.scenarios = scenarios;
       else this.log.warn({ path: this.path }, 'saved scenario routes are not valid; ignoring them');
     }
     if (this.doc.thresholds !== undefined) {
-      const thresholds = thresholdValues(this.doc.thresholds);
+      const thresholds = checked(ThresholdsBody, this.doc.thresholds);
       if (thresholds) out.thresholds = thresholds;
       else this.log.warn({ path: this.path }, 'saved router thresholds are not valid; ignoring them');
     }
     if (this.doc.budgets !== undefined) {
-      const budgets = budgetChange(this.doc.budgets);
+      const budgets = checked(BudgetBody, this.doc.budgets);
       if (budgets) out.budgets = budgets;
       else this.log.warn({ path: this.path }, 'saved budgets are not valid; ignoring them');
     }
@@ -125,58 +127,10 @@ export class StateFile {
   }
 }
 
-/** The saved budget fields, or null when any of them does not check out. */
-function budgetChange(v: unknown): BudgetChange | null {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const o = v as Record<string, unknown>;
-  const out: BudgetChange = {};
-  for (const key of ['hourlyUsd', 'dailyUsd'] as const) {
-    const usd = o[key];
-    if (usd === undefined) continue;
-    if (usd !== null && (typeof usd !== 'number' || !Number.isFinite(usd) || usd < 0)) return null;
-    out[key] = usd;
-  }
-  if (o.action !== undefined) {
-    const action = BUDGET_ACTIONS.find((a) => a === o.action);
-    if (!action) return null;
-    out.action = action;
-  }
-  if (o.downgradeTo !== undefined) {
-    const to = DOWNGRADE_TARGETS.find((t) => t === o.downgradeTo);
-    if (!to) return null;
-    out.downgradeTo = to;
-  }
-  return out;
-}
-
-/** Saved scenario routes, or null when the shape is wrong (targets are checked against providers at start). */
-function scenarioMap(v: unknown): Partial<Record<RoutedScenario, string[]>> | null {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const o = v as Record<string, unknown>;
-  const out: Partial<Record<RoutedScenario, string[]>> = {};
-  for (const [key, list] of Object.entries(o)) {
-    const scenario = ROUTED_SCENARIOS.find((s) => s === key);
-    if (!scenario || !isStringArray(list)) return null;
-    out[scenario] = list;
-  }
-  return out;
-}
-
-/** Saved thresholds in their API ranges, or null. */
-function thresholdValues(v: unknown): Partial<Thresholds> | null {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const o = v as Record<string, unknown>;
-  const out: Partial<Thresholds> = {};
-  const { rateLimitThreshold: rl, longContextThreshold: lc } = o;
-  if (rl !== undefined) {
-    if (typeof rl !== 'number' || !(rl >= 0 && rl <= 1)) return null;
-    out.rateLimitThreshold = rl;
-  }
-  if (lc !== undefined) {
-    if (typeof lc !== 'number' || !Number.isInteger(lc) || lc < 1) return null;
-    out.longContextThreshold = lc;
-  }
-  return out;
+/** A saved value through the API's own schema (saved-choices.ts): its data, or null when it does not check out. */
+function checked<T>(schema: z.ZodType<T>, v: unknown): T | null {
+  const r = schema.safeParse(v);
+  return r.success ? r.data : null;
 }
 
 function isStringArray(v: unknown): v is string[] {

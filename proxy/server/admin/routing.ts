@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScenariosBody, ThresholdsBody } from '../../config/saved-choices.js';
 import { invalidRequest } from '../../protocol/anthropic/errors.js';
 import { priorityProblem } from '../../router/priority.js';
 import type { Thresholds } from '../../router/route-settings.js';
@@ -10,20 +11,6 @@ import { isStrategyName, STRATEGIES } from '../../router/strategies/index.js';
 // Reading and changing the router's strategy, priority order, scenario routes and
 // thresholds. Everything is checked before anything is applied, so a bad field
 // changes nothing.
-
-const targets = z.array(z.string(), { error: 'must be a list of "provider" or "provider,model" strings ([] removes the route)' }).max(10, 'at most 10 targets per scenario').optional();
-const ScenariosBody = z.object({ background: targets, think: targets, longContext: targets, webSearch: targets, image: targets } satisfies Record<RoutedScenario, typeof targets>).strict();
-const ThresholdsBody = z
-  .object({
-    rateLimitThreshold: z.number({ error: 'must be a number from 0 to 1' }).min(0, 'must be a number from 0 to 1').max(1, 'must be a number from 0 to 1 (0.2 means: avoid a provider below 20 % of its limit left)').optional(),
-    longContextThreshold: z
-      .number({ error: 'must be a whole number of tokens' })
-      .int('must be a whole number of tokens')
-      .min(1, 'must be at least 1 token')
-      .max(10_000_000, 'must be at most 10,000,000 tokens')
-      .optional(),
-  })
-  .strict();
 
 export const RoutingBody = z
   .object({ strategy: z.string().optional(), priority: z.array(z.string()).optional(), scenarios: ScenariosBody.optional(), thresholds: ThresholdsBody.optional() })
