@@ -50,17 +50,46 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
   }
 }
 
+/**
+ * Atomic writes of one file, one after another (a later save never lands under an
+ * earlier one); a failure is logged with `failed`, never thrown.
+ */
+export class SerialWriter {
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly path: string,
+    private readonly failed: string,
+    private readonly log?: Logger,
+  ) {}
+
+  write(text: string): Promise<void> {
+    this.writing = this.writing.then(() =>
+      writeFileAtomic(this.path, text).catch((err: unknown) => {
+        this.log?.warn({ path: this.path, err: (err as Error).message }, this.failed);
+      }),
+    );
+    return this.writing;
+  }
+
+  /** Resolves once every write so far is on disk (or has failed and been logged). */
+  flush(): Promise<void> {
+    return this.writing;
+  }
+}
+
 export class StateFile {
   readonly path: string;
   /** Everything in the file, unknown keys included, so a save keeps what newer versions wrote. */
   private doc: Record<string, unknown> = {};
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer: SerialWriter;
 
   constructor(
     dir: string,
     private readonly log: Logger,
   ) {
     this.path = join(dir, 'state.json');
+    this.writer = new SerialWriter(this.path, 'cannot save routing state; the change holds until restart', log);
   }
 
   /** The saved choices; fields that do not check out are left out, with a warning. */
@@ -112,18 +141,12 @@ export class StateFile {
   /** Merges `change` into the file. Writes run one after another; a failure is logged, never thrown. */
   save(change: PersistedState): Promise<void> {
     Object.assign(this.doc, change, { version: 1 });
-    const text = JSON.stringify(this.doc, null, 2) + '\n';
-    this.writing = this.writing.then(() =>
-      writeFileAtomic(this.path, text).catch((err: unknown) => {
-        this.log.warn({ path: this.path, err: (err as Error).message }, 'cannot save routing state; the change holds until restart');
-      }),
-    );
-    return this.writing;
+    return this.writer.write(JSON.stringify(this.doc, null, 2) + '\n');
   }
 
   /** Resolves once every save so far is on disk (or has failed and been logged). */
   flush(): Promise<void> {
-    return this.writing;
+    return this.writer.flush();
   }
 }
 

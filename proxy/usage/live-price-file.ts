@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { writeFileAtomic } from '../config/state-file.js';
+import { SerialWriter } from '../config/state-file.js';
 import { checkRates } from './openrouter-prices.js';
 import type { PriceRates } from './prices.js';
 
@@ -23,13 +23,14 @@ interface FileShape {
 
 export class LivePriceFile {
   readonly path: string;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer: SerialWriter;
 
   constructor(
     dir: string,
     private readonly log?: Logger,
   ) {
     this.path = join(dir, 'live-prices.json');
+    this.writer = new SerialWriter(this.path, 'cannot save live prices; they hold until restart', log);
   }
 
   /** Saved lists by provider id; entries that do not check out are skipped. */
@@ -61,16 +62,10 @@ export class LivePriceFile {
   save(lists: ReadonlyMap<string, SavedList>): Promise<void> {
     const doc: FileShape = { version: 1, providers: {} };
     for (const [id, l] of lists) doc.providers[id] = { url: l.url, fetchedAt: new Date(l.fetchedAt).toISOString(), models: Object.fromEntries(l.rates) };
-    const text = JSON.stringify(doc);
-    this.writing = this.writing.then(() =>
-      writeFileAtomic(this.path, text).catch((err: unknown) => {
-        this.log?.warn({ path: this.path, err: (err as Error).message }, 'cannot save live prices; they hold until restart');
-      }),
-    );
-    return this.writing;
+    return this.writer.write(JSON.stringify(doc));
   }
 
   flush(): Promise<void> {
-    return this.writing;
+    return this.writer.flush();
   }
 }
