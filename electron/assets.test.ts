@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { renderAll, STATES } from '../scripts/make-icons.mjs';
+import { TRAY_STATES } from './logic/tray-state.js';
 
 // The committed icons are what scripts/make-icons.mjs draws (run `npm run icons`
 // after changing it), compared by pixels so a different zlib does not matter.
@@ -36,6 +37,8 @@ describe('icons', () => {
   const files = renderAll();
 
   it('has a tray icon per state, 16 px and @2x, in colour and as macOS template images (black and alpha only)', () => {
+    // The states the app shows are the ones drawn: main.ts would fall back to an empty icon for a missing one.
+    expect([...STATES].sort()).toEqual([...TRAY_STATES].sort());
     for (const state of STATES) {
       for (const [suffix, size] of [['', 16], ['@2x', 32]] as const) {
         const colour = decode(readFileSync(join(ROOT, `assets/tray/tray-${state}${suffix}.png`)));

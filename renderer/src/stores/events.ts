@@ -12,8 +12,6 @@ export interface EventsState {
   status: StreamStatus;
   /** Newest first. */
   events: GatewayEvent[];
-  /** Routed requests seen on the stream since the window opened (live activity). */
-  routes: number;
   add(e: GatewayEvent): void;
   setStatus(s: StreamStatus): void;
   clear(): void;
@@ -22,17 +20,16 @@ export interface EventsState {
 export const useEvents = create<EventsState>((set) => ({
   status: 'connecting',
   events: [],
-  routes: 0,
   add: (e) =>
     set((s) => {
       const events = [e, ...s.events];
       // Keep at most MAX_ROUTES route events so a busy hour does not push failovers out.
       let routes = 0;
       const kept = events.filter((x) => x.type !== 'route' || ++routes <= MAX_ROUTES).slice(0, MAX_EVENTS);
-      return { events: kept, routes: s.routes + (e.type === 'route' ? 1 : 0) };
+      return { events: kept };
     }),
   setStatus: (status) => set({ status }),
-  clear: () => set({ events: [], routes: 0 }),
+  clear: () => set({ events: [] }),
 }));
 
 /** Failovers, retries, circuit changes, cooldowns and health flips: the events a person needs to see why. */

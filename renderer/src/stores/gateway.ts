@@ -10,9 +10,6 @@ import type { GatewayState, Routing, RoutingChange, StrategyName } from '../api/
 export interface GatewayStore {
   state: GatewayState | null;
   error: unknown;
-  loading: boolean;
-  /** When the last successful load finished (ms). */
-  loadedAt: number | null;
   /** GET /api/routing (null until the Routing page first asks). */
   routing: Routing | null;
   routingError: unknown;
@@ -34,17 +31,14 @@ export const useGateway = create<GatewayStore>((set, get) => {
   return {
     state: null,
     error: null,
-    loading: false,
-    loadedAt: null,
     routing: null,
     routingError: null,
     async load() {
-      set({ loading: true });
       try {
         const state = await api().state();
-        set({ state, error: null, loading: false, loadedAt: Date.now() });
+        set({ state, error: null });
       } catch (error) {
-        set({ error, loading: false });
+        set({ error });
       }
     },
     async loadRouting() {
