@@ -33,6 +33,9 @@ export interface CostsStore {
   setSessionOffset(o: number): Promise<void>;
 }
 
+/** Bumped by every load: an answer that comes back after a newer load started (another range) is dropped. */
+let generation = 0;
+
 export const useCosts = create<CostsStore>((set, get) => ({
   range: '7d',
   bucket: 'day',
@@ -47,6 +50,7 @@ export const useCosts = create<CostsStore>((set, get) => ({
   async load() {
     const { range, bucket, sessionOffset } = get();
     const p = { from: RANGES[range].from, tz: localTz() };
+    const mine = ++generation;
     try {
       const [summary, series, byModel, bySession, byProject] = await Promise.all([
         api().summary(p),
@@ -55,9 +59,9 @@ export const useCosts = create<CostsStore>((set, get) => ({
         api().breakdown({ ...p, groupBy: 'session', sort: 'lastSeen', limit: SESSION_PAGE, offset: sessionOffset }),
         api().breakdown({ ...p, groupBy: 'project', limit: 10 }),
       ]);
-      set({ summary, series, byModel, bySession, byProject, error: null, loaded: true });
+      if (mine === generation) set({ summary, series, byModel, bySession, byProject, error: null, loaded: true });
     } catch (error) {
-      set({ error, loaded: true });
+      if (mine === generation) set({ error, loaded: true });
     }
   },
   async setRange(range) {

@@ -34,6 +34,9 @@ export interface RequestsStore {
 
 const statusParam = (f: StatusFilter) => (f === 'all' ? undefined : f);
 
+/** Bumped when the filter changes: an answer for the previous filter is dropped, never mixed in. */
+let filterGen = 0;
+
 export const useRequests = create<RequestsStore>((set, get) => ({
   rows: [],
   newestId: null,
@@ -44,11 +47,12 @@ export const useRequests = create<RequestsStore>((set, get) => ({
   detail: null,
   detailError: null,
   async load() {
+    const mine = filterGen;
     try {
       const r = await api().requests({ limit: PAGE, status: statusParam(get().filter) });
-      set({ rows: r.rows, newestId: r.newestId, nextBefore: r.nextBefore, loaded: true, error: null });
+      if (mine === filterGen) set({ rows: r.rows, newestId: r.newestId, nextBefore: r.nextBefore, loaded: true, error: null });
     } catch (error) {
-      set({ error, loaded: true });
+      if (mine === filterGen) set({ error, loaded: true });
     }
   },
   async poll() {
@@ -58,8 +62,10 @@ export const useRequests = create<RequestsStore>((set, get) => ({
       await get().load();
       return Math.max(0, get().rows.length - before);
     }
+    const mine = filterGen;
     try {
       const r = await api().requests({ after: newestId, limit: PAGE, status: statusParam(get().filter) });
+      if (mine !== filterGen) return 0;
       if (r.hasMore) {
         // More arrived than one page: start the tail again from the newest page.
         await get().load();
@@ -78,14 +84,16 @@ export const useRequests = create<RequestsStore>((set, get) => ({
   async loadOlder() {
     const before = get().nextBefore;
     if (before === null) return;
+    const mine = filterGen;
     try {
       const r = await api().requests({ before, limit: PAGE, status: statusParam(get().filter) });
-      set((s) => ({ rows: [...s.rows, ...r.rows], nextBefore: r.nextBefore, error: null }));
+      if (mine === filterGen) set((s) => ({ rows: [...s.rows, ...r.rows], nextBefore: r.nextBefore, error: null }));
     } catch (error) {
       set({ error });
     }
   },
   async setFilter(filter) {
+    filterGen++;
     set({ filter, rows: [], nextBefore: null, newestId: null });
     await get().load();
   },

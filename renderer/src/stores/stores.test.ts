@@ -44,6 +44,23 @@ describe('requests store: live tail', () => {
     expect(useRequests.getState().rows.at(-1)!.id).toBe(1);
   });
 
+  it('an answer for the previous filter that arrives late is dropped, not mixed in', async () => {
+    let release: () => void = () => {};
+    const slow = new Promise<void>((r) => (release = r));
+    fakeApi({
+      'GET /api/usage/requests': async (c) => {
+        if (c.query.get('status') === 'error') return { rows: [requestRow({ id: 9, status: 500 })], hasMore: false, nextBefore: null, newestId: 9 };
+        await slow;
+        return { rows: [requestRow({ id: 1 })], hasMore: false, nextBefore: null, newestId: 1 };
+      },
+    });
+    const old = useRequests.getState().load();
+    await useRequests.getState().setFilter('error');
+    release();
+    await old;
+    expect(useRequests.getState().rows.map((r) => r.id)).toEqual([9]);
+  });
+
   it('a filter reloads with status=error', async () => {
     const f = fakeApi({ 'GET /api/usage/requests': { rows: [], hasMore: false, nextBefore: null, newestId: null } });
     await useRequests.getState().setFilter('error');
